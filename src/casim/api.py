@@ -1,0 +1,124 @@
+"""The Python API: run a scenario, get the event log, the panel and the index as DataFrames.
+
+>>> import casim
+>>> scenario = casim.load_scenario("scenarios/history.toml")
+>>> result = casim.run(scenario, seed=1, runs=4)
+>>> result.index.groupby("year")["index"].median()  # doctest: +SKIP
+
+Rows are produced by :mod:`casim.engine` and turned into frames here, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from casim._version import __version__
+from casim.engine import Engine, resolved_window
+from casim.model.indicators import COMPONENTS, panel_columns
+from casim.model.world import World
+from casim.record import EVENT_COLUMNS, INDEX_KEYS, PANEL_KEYS, RunRecord
+from casim.rng import run_seed_sequences
+from casim.scenario.schema import Scenario
+
+__all__ = ["Result", "frames", "manifest", "run", "run_one"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """The tables of an ensemble of runs of one scenario, and what produced them."""
+
+    scenario: Scenario
+    seed: int
+    runs: int
+    events: pd.DataFrame
+    panel: pd.DataFrame
+    index: pd.DataFrame
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def run_one(scenario: Scenario, seq: np.random.SeedSequence, run: int, seed: int) -> RunRecord:
+    """Simulate one run from its own seed sequence; returns plain rows."""
+    return Engine(scenario, seq, run, seed).run()
+
+
+def frames(scenario: Scenario, records: Iterable[RunRecord]) -> tuple[pd.DataFrame, ...]:
+    """Turn run records into the (events, panel, index) frames, in run order."""
+    records = sorted(records, key=lambda r: r.run)
+    world = World.from_scenario(scenario)
+    ev = pd.DataFrame([row for r in records for row in r.events], columns=list(EVENT_COLUMNS))
+    panel = pd.DataFrame(
+        [row for r in records for row in r.panel],
+        columns=[*PANEL_KEYS, *panel_columns(world)],
+    )
+    index = pd.DataFrame(
+        [row for r in records for row in r.index],
+        columns=[*INDEX_KEYS, *COMPONENTS, "trade_bn", "index"],
+    )
+    return ev, panel, index
+
+
+def manifest(
+    scenario: Scenario, seed: int, runs: int, command: Sequence[str] = ()
+) -> dict[str, Any]:
+    """What produced an output: resolved scenario, window, seeds, versions, command."""
+    pin, known, until = resolved_window(scenario)
+    return {
+        "casim_version": __version__,
+        "scenario_name": scenario.name,
+        "seed": seed,
+        "runs": runs,
+        "run_seeds": "numpy SeedSequence(seed).spawn(runs)[run]; streams by name",
+        "window": {
+            "start": scenario.start.isoformat(),
+            "pin_until": pin.isoformat(),
+            "known_until": known.isoformat(),
+            "until": until.isoformat(),
+        },
+        "command": list(command),
+        "versions": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "pandas": pd.__version__,
+        },
+        "scenario": scenario.model_dump(mode="json"),
+    }
+
+
+def run(
+    scenario: Scenario,
+    *,
+    seed: int = 1,
+    runs: int = 1,
+    pin_until: dt.date | None = None,
+    known_until: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Result:
+    """Run ``runs`` replicates of a scenario from ``seed`` and return their tables.
+
+    Run ``r`` draws from ``SeedSequence(seed).spawn(runs)[r]``, so run ``r`` of two
+    scenarios shares its random streams (common random numbers).
+    """
+    from casim.scenario.load import with_window
+
+    if runs < 1:
+        raise ValueError(f"runs: expected a positive integer, found {runs}")
+    scenario = with_window(scenario, pin_until=pin_until, known_until=known_until, until=until)
+    seqs = run_seed_sequences(seed, runs)
+    records = [run_one(scenario, seqs[r], r, seed) for r in range(runs)]
+    ev, panel, index = frames(scenario, records)
+    return Result(
+        scenario=scenario,
+        seed=seed,
+        runs=runs,
+        events=ev,
+        panel=panel,
+        index=index,
+        manifest=manifest(scenario, seed, runs),
+    )

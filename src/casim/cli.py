@@ -1,0 +1,165 @@
+"""The ``casim`` command: a thin shell over the Python API.
+
+Exit status: 0 on success, 2 on bad input (one line on stderr naming the file, the key
+path, what was expected and what was found; never a traceback), 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from casim._version import __version__
+from casim.api import run
+from casim.paths import default_scenario
+from casim.scenario import ScenarioError, load_scenario, with_window
+
+__all__ = ["main"]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an ISO date YYYY-MM-DD, found {text!r}"
+        ) from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, found {text!r}")
+    return value
+
+
+def _window_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--branch",
+        type=_date,
+        metavar="DATE",
+        help="a true forecast from DATE: sets both --pin-until and --known-until",
+    )
+    p.add_argument(
+        "--pin-until", type=_date, metavar="DATE", help="impose observed outcomes up to DATE"
+    )
+    p.add_argument(
+        "--known-until", type=_date, metavar="DATE", help="keep exogenous events up to DATE"
+    )
+    p.add_argument("--until", type=_date, metavar="DATE", help="stop the simulation at DATE")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="casim",
+        description="Discrete-event simulation of diplomacy among the Central Asian states.",
+    )
+    parser.add_argument("--version", action="version", version=f"casim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p_run = sub.add_parser(
+        "run", help="run a scenario and write events, panel, index, manifest, plot"
+    )
+    p_run.add_argument(
+        "scenario", nargs="?", type=Path, help="scenario file (default: the history scenario)"
+    )
+    p_run.add_argument("--seed", type=_seed, default=1, help="base seed (default 1)")
+    p_run.add_argument("--runs", type=_positive, default=1, help="number of runs (default 1)")
+    p_run.add_argument(
+        "--out", type=Path, default=Path("out"), help="output directory (default out/)"
+    )
+    _window_args(p_run)
+
+    p_val = sub.add_parser("validate", help="check a scenario file and exit 0 (sound) or 2")
+    p_val.add_argument("scenario", type=Path)
+    return parser
+
+
+def _window(args: argparse.Namespace) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+    pin, known = args.pin_until, args.known_until
+    if args.branch is not None:
+        if pin is not None or known is not None:
+            raise ScenarioError(
+                "<command line>", "--branch", "no --pin-until or --known-until beside it", "both"
+            )
+        pin = known = args.branch
+    return pin, known, args.until
+
+
+def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    path = args.scenario or default_scenario()
+    pin, known, until = _window(args)
+    scenario = with_window(load_scenario(path), pin_until=pin, known_until=known, until=until)
+    began = time.perf_counter()
+    result = run(scenario, seed=args.seed, runs=args.runs)
+    elapsed = time.perf_counter() - began
+    from casim.output import write_result
+
+    try:
+        written = write_result(
+            result,
+            args.out,
+            extra_manifest={
+                "scenario_file": str(Path(path)),
+                "command": ["casim", *argv],
+                "wall_time_s": round(elapsed, 3),
+            },
+        )
+    except OSError as err:
+        raise ScenarioError(
+            args.out, "--out", "a writable directory", err.strerror or str(err)
+        ) from None
+    n_events = len(result.events)
+    print(
+        f"casim {__version__}: {scenario.name}, {args.runs} run(s), seed {args.seed}: "
+        f"{n_events} events in {elapsed:.2f} s"
+    )
+    for path_out in written:
+        print(f"  wrote {path_out}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    print(
+        f"{args.scenario}: ok ({scenario.name}: {len(scenario.states)} states, "
+        f"{len(scenario.events)} events, {scenario.start} to {scenario.end})"
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``casim`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _cmd_run(args, argv)
+        return _cmd_validate(args)
+    except ScenarioError as err:
+        print(f"casim: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("casim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

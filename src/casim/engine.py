@@ -1,0 +1,580 @@
+"""The SimPy engine: the one module that imports simpy.
+
+One run is one :class:`Engine`. Its processes, started in this order, are:
+
+1. ``exogenous``: applies the scenario's exogenous events (leader changes, shocks,
+   partners' summits, bloc and participant joins, stance changes) on their dates, dropping
+   those dated after ``known_until`` unless marked ``assumed``;
+2. ``observed``: imposes the recorded outcomes (meetings and delegations, signatures,
+   deferrals, ratifications, border treaties, clashes) dated up to ``pin_until``;
+3. ``meetings``: each year not pinned, founds the format or convenes the due meeting
+   (rotation, postponement, date in the window), which runs delegations, bargaining,
+   signatures and deferrals;
+4. per border: ``incidents`` (Poisson with a tension-dependent rate, minor or major) and
+   ``negotiation`` (rounds of talks that move the line toward a settlement);
+5. after ``known_until``: per state ``leaders`` (turnover hazard) and per partner
+   ``partners`` (C5+X summits at the partner's rate);
+6. ``yearly``: at each 31 December, the panel and index rows, then trade for next year.
+
+Ratifications are spawned as processes when a document is signed. Decisions come from
+:mod:`casim.model.decisions`; every draw comes from a named stream (:mod:`casim.rng`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from casim.model import decisions as dec
+from casim.model.indicators import COMPONENTS, components, index_value, state_row
+from casim.model.world import LEVEL_SCORE, ActiveShock, Document, World
+from casim.record import RunRecord
+from casim.rng import Streams
+from casim.scenario.schema import (
+    OBSERVED_KINDS,
+    BlocJoin,
+    BorderClash,
+    BorderTreaty,
+    DocumentSpec,
+    EventBase,
+    LeaderChange,
+    ParticipantJoin,
+    PartnerSummit,
+    Scenario,
+    Shock,
+    StanceChange,
+    Summit,
+    SummitPostponed,
+    TreatyDeferred,
+    TreatyRatified,
+    TreatySigned,
+)
+
+__all__ = ["Engine", "resolved_window"]
+
+Proc = Generator[simpy.Event, Any, None]
+
+# same-day order of recorded outcomes: a meeting before what is signed at it
+_OBSERVED_ORDER = {
+    "summit": 0,
+    "summit_postponed": 0,
+    "border_clash": 1,
+    "border_treaty_signed": 2,
+    "treaty_signed": 3,
+    "treaty_deferred": 4,
+    "treaty_ratified": 5,
+}
+_CONSULTATIVE = "consultative"
+
+
+def resolved_window(scenario: Scenario) -> tuple[dt.date, dt.date, dt.date]:
+    """(pin_until, known_until, until); unset dates default to the scenario's end."""
+    run = scenario.run
+    return (
+        run.pin_until or scenario.end,
+        run.known_until or scenario.end,
+        run.until or scenario.end,
+    )
+
+
+class Engine:
+    """One run of one scenario."""
+
+    def __init__(
+        self, scenario: Scenario, seq: np.random.SeedSequence, run: int, seed: int
+    ) -> None:
+        self.scenario = scenario
+        self.env = simpy.Environment()
+        self.world = World.from_scenario(scenario)
+        self.streams = Streams(seq)
+        self.record = RunRecord(run=run, seed=seed)
+        self.start = scenario.start
+        pin, known, until = resolved_window(scenario)
+        self.pin_day = self.day(pin)
+        self.known_day = self.day(known)
+        self.until = until
+        self.observed_ratifications = {
+            (e.state, e.treaty)
+            for e in scenario.events
+            if isinstance(e, TreatyRatified) and e.date <= pin
+        }
+        self.pinned_meeting_years = {
+            e.date.year for e in scenario.events if isinstance(e, Summit) and e.date <= pin
+        }
+
+    # ---------------------------------------------------------------- time
+
+    def day(self, date: dt.date) -> float:
+        return float((date - self.start).days)
+
+    def today(self) -> dt.date:
+        return self.start + dt.timedelta(days=int(self.env.now))
+
+    def pinned(self) -> bool:
+        return self.env.now <= self.pin_day
+
+    def wait_until(self, day: float) -> simpy.Event:
+        return self.env.timeout(max(0.0, day - self.env.now))
+
+    def log(
+        self, kind: str, subject: str, obj: str = "", outcome: str = "", origin: str = "model"
+    ) -> None:
+        self.record.event(self.today().isoformat(), kind, subject, obj, outcome, origin)
+
+    # ---------------------------------------------------------------- run
+
+    def run(self) -> RunRecord:
+        env = self.env
+        s = self.scenario
+        env.process(self._exogenous())
+        env.process(self._observed())
+        env.process(self._meetings())
+        for pair in s.borders:
+            env.process(self._incidents(pair))
+            env.process(self._negotiation(pair))
+        for code in s.states:
+            env.process(self._leaders(code))
+        for pid in s.partners:
+            env.process(self._partners(pid))
+        env.process(self._yearly())
+        env.run(until=self.day(self.until) + 1.0)
+        return self.record
+
+    def _sync(self) -> None:
+        self.world.day = self.env.now
+
+    # ---------------------------------------------------------------- scheduled events
+
+    def _exogenous(self) -> Proc:
+        known = self.known_day
+        for event in self.scenario.events:
+            if event.kind in OBSERVED_KINDS:
+                continue
+            if self.day(event.date) > known and not event.assumed:
+                continue
+            yield self.wait_until(self.day(event.date))
+            self._sync()
+            self._apply_exogenous(event, "assumed" if event.assumed else "exogenous")
+
+    def _observed(self) -> Proc:
+        events = [
+            e
+            for e in self.scenario.events
+            if e.kind in OBSERVED_KINDS and self.day(e.date) <= self.pin_day
+        ]
+        events.sort(key=lambda e: (e.date, _OBSERVED_ORDER[e.kind], e.id))
+        for event in events:
+            yield self.wait_until(self.day(event.date))
+            self._sync()
+            self._apply_observed(event)
+
+    def _apply_exogenous(self, e: EventBase, origin: str) -> None:
+        w = self.world
+        if isinstance(e, LeaderChange):
+            st = w.states[e.state]
+            st.leader, st.disposition = e.leader, e.disposition
+            st.leaders_seen += 1
+            self.log("leader_change", e.state, e.leader, f"{e.disposition:.2f}", origin)
+        elif isinstance(e, Shock):
+            end = self.day(e.end) if e.end is not None else math.inf
+            w.shocks.append(ActiveShock(e.id, self.env.now, end, tuple(e.effects)))
+            for eff in e.effects:
+                if eff.target == "tension" and eff.pair is not None:
+                    w.set_tension(eff.pair, w.tension(eff.pair) + eff.delta)
+            everyone = any(not eff.states for eff in e.effects)
+            states = ["ALL"] if everyone else sorted({c for eff in e.effects for c in eff.states})
+            until = e.end.isoformat() if e.end is not None else "open"
+            self.log("shock", "+".join(states), e.id, f"until {until}", origin)
+        elif isinstance(e, PartnerSummit):
+            self._partner_summit(e.partner, e.host, dict(e.delegations), origin)
+        elif isinstance(e, BlocJoin):
+            bloc = self.scenario.blocs[e.bloc]
+            w.memberships[e.bloc][e.state] = 1.0 if e.status == "member" else bloc.observer_weight
+            self.log("bloc_join", e.state, e.bloc, e.status, origin)
+        elif isinstance(e, ParticipantJoin):
+            if e.state not in w.participants:
+                w.participants.append(e.state)
+                if e.state not in w.rotation:
+                    w.rotation.append(e.state)
+            self.log("participant_join", e.state, "", "joined", origin)
+        elif isinstance(e, StanceChange):
+            st = w.states[e.state]
+            if e.field in ("position", "salience", "pull"):
+                assert e.key is not None
+                getattr(st, e.field)[e.key] = e.value
+            else:
+                setattr(st, e.field, e.value)
+            label = e.field + (f".{e.key}" if e.key else "")
+            self.log("stance_change", e.state, label, f"{e.value:.2f}", origin)
+
+    def _apply_observed(self, e: EventBase) -> None:
+        w = self.world
+        if isinstance(e, Summit):
+            self._hold_meeting(e.host, dict(e.delegations), pinned=True)
+        elif isinstance(e, SummitPostponed):
+            self.log("summit_postponed", e.host, "", "recorded", "observed")
+        elif isinstance(e, TreatySigned):
+            doc = w.documents[e.treaty]
+            if not doc.open:
+                self._open(doc, {c: 1.0 for c in w.participants}, "observed")
+            self._sign(doc, e.state, "observed")
+        elif isinstance(e, TreatyDeferred):
+            w.documents[e.treaty].deferred.add(e.state)
+            self.log("treaty_deferred", e.state, e.treaty, "recorded", "observed")
+        elif isinstance(e, TreatyRatified):
+            self._ratified(w.documents[e.treaty], e.state, "observed")
+        elif isinstance(e, BorderTreaty):
+            self._settle(e.pair, "observed")
+        elif isinstance(e, BorderClash):
+            self._clash(e.pair, e.severity == "major", "observed")
+
+    # ---------------------------------------------------------------- meetings
+
+    def _meetings(self) -> Proc:
+        m = self.scenario.meetings
+        w = self.world
+        for year in range(self.start.year, self.until.year + 1):
+            yield self.wait_until(self.day(dt.date(year, 1, 1)))
+            self._sync()
+            if year in self.pinned_meeting_years or self.day(dt.date(year, 12, 31)) <= self.pin_day:
+                continue
+            earliest = None
+            if self.env.now <= self.pin_day:
+                earliest = self.start + dt.timedelta(days=int(self.pin_day) + 1)
+            rng = self.streams("meetings")
+            if not w.founded:
+                if m.initiator not in w.participants or not dec.founding_accepted(
+                    w, self.streams("founding")
+                ):
+                    continue
+                host = m.initiator
+            else:
+                due = dec.choose_host(w)
+                if due is None:
+                    self.log("summit_postponed", w.rotation[0], "", "no_host")
+                    continue
+                host = due
+                if not dec.meeting_held(w, host, rng):
+                    self.log("summit_postponed", host, "", "not_convened")
+                    continue
+            date = dec.draw_meeting_date(year, (m.window_start, m.window_end), earliest, rng)
+            if date is None:
+                continue
+            yield self.wait_until(self.day(date))
+            self._sync()
+            held = True
+            while w.meetings_blocked() or w.host_blocked(host):
+                retry = self.today() + dt.timedelta(days=m.retry_days)
+                if retry.year != year:
+                    self.log("summit_postponed", host, "", "blocked")
+                    held = False
+                    break
+                yield self.wait_until(self.day(retry))
+                self._sync()
+            if held:
+                self._hold_meeting(host, {}, pinned=False)
+
+    def _hold_meeting(self, host: str, delegations: dict[str, str], *, pinned: bool) -> None:
+        w = self.world
+        origin = "observed" if pinned else "model"
+        w.founded = True
+        w.meetings_held += 1
+        n = w.meetings_held
+        if host in w.rotation:
+            w.rotation.remove(host)
+        w.rotation.append(host)
+        levels: dict[str, str] = {}
+        for code in w.participants:
+            if code in delegations:
+                levels[code] = delegations[code]
+            else:
+                levels[code] = dec.delegation(
+                    w, code, host, _CONSULTATIVE, self.streams(f"attendance:{code}")
+                )
+        w.formats_met[_CONSULTATIVE] = w.formats_met.get(_CONSULTATIVE, 0) + 1
+        self.log("summit_held", host, f"meeting_{n}", "held", origin)
+        for code in w.participants:
+            self.log(
+                "summit_attended",
+                code,
+                levels[code],
+                host,
+                "observed" if code in delegations else "model",
+            )
+        w.year_meeting_levels = {c: LEVEL_SCORE[v] for c, v in levels.items()}
+        self._bargain(n, levels, pinned)
+
+    def _bargain(self, n: int, levels: dict[str, str], pinned: bool) -> None:
+        w = self.world
+        host = w.rotation[-1]
+        for doc in w.documents.values():
+            if doc.proposed_meeting is None and doc.spec.proposed_at_meeting == n:
+                doc.proposed_meeting = n
+                self.log("document_proposed", host, doc.id, doc.spec.kind)
+        listed_done = all(d.proposed_meeting is not None for d in w.documents.values())
+        if not pinned and listed_done and dec.new_document_launched(w, self.streams("documents")):
+            self._generate_document(n, host)
+        present = {c: LEVEL_SCORE[v] for c, v in levels.items() if v != "none"}
+        for doc in w.documents.values():
+            if doc.proposed_meeting is None or doc.open:
+                continue
+            if n > doc.proposed_meeting:
+                doc.rounds_done += 1
+            if doc.rounds_done >= doc.spec.rounds:
+                self._open(doc, present, "model")
+        if pinned:
+            return
+        for doc in w.documents.values():
+            if doc.open:
+                self._signing_round(doc, levels)
+
+    def _generate_document(self, n: int, host: str) -> None:
+        w = self.world
+        p = self.scenario.parameters.documents
+        w.documents_generated += 1
+        scope = dec.generated_scope(w, self.streams("documents"))
+        doc_id = f"agreement_{w.documents_generated:02d}"
+        needed = max(1, math.ceil(p.in_force_share * len(w.participants)))
+        spec = DocumentSpec(
+            name=f"Agreement launched at meeting {n}",
+            kind="treaty",
+            proposed_at_meeting=n,
+            rounds=p.rounds,
+            scope=scope,
+            in_force_ratifications=needed,
+        )
+        w.documents[doc_id] = Document(
+            id=doc_id, spec=spec, proposed_meeting=n, in_force_needed=needed
+        )
+        self.log("document_proposed", host, doc_id, "+".join(scope))
+
+    def _open(self, doc: Document, present: dict[str, float], origin: str) -> None:
+        doc.text = dec.bargain_text(self.world, doc, present)
+        doc.opened_day = self.env.now
+        text = ";".join(f"{k}={v:.2f}" for k, v in doc.text.items())
+        self.log("document_opened", self.world.rotation[-1], doc.id, text, origin)
+
+    def _signing_round(self, doc: Document, levels: dict[str, str]) -> None:
+        w = self.world
+        candidates = [
+            c for c in w.participants if c not in doc.signed and levels.get(c, "none") != "none"
+        ]
+        if not candidates:
+            return
+        first = {
+            c: dec.sign_logit(w, c, doc, levels[c], self._signed_share(doc, c))[0]
+            for c in candidates
+        }
+        for code in sorted(candidates, key=lambda c: (-first[c], c)):
+            self._decide(doc, code, levels[code])
+
+    def _signed_share(self, doc: Document, code: str) -> float:
+        others = [c for c in self.world.participants if c != code]
+        return sum(1 for c in others if c in doc.signed) / len(others) if others else 0.0
+
+    def _decide(self, doc: Document, code: str, present: str) -> None:
+        logit, reason = dec.sign_logit(
+            self.world, code, doc, present, self._signed_share(doc, code)
+        )
+        u = self.streams(f"signature:{code}").random()
+        if u < dec.logistic(logit):
+            self._sign(doc, code, "model")
+        else:
+            doc.deferred.add(code)
+            self.log("treaty_deferred", code, doc.id, reason)
+
+    def _sign(self, doc: Document, code: str, origin: str) -> None:
+        doc.signed[code] = self.env.now
+        doc.deferred.discard(code)
+        self.log("treaty_signed", code, doc.id, "signed", origin)
+        if doc.spec.kind == "declaration":
+            self._ratified(doc, code, "model")
+        elif (code, doc.id) not in self.observed_ratifications:
+            delay = dec.ratification_delay(self.world, code, self.streams(f"ratification:{code}"))
+            self.env.process(self._ratify_later(doc, code, delay))
+
+    def _ratify_later(self, doc: Document, code: str, delay: float) -> Proc:
+        yield self.env.timeout(delay)
+        self._sync()
+        if self.env.now <= self.day(self.until):
+            self._ratified(doc, code, "model")
+
+    def _ratified(self, doc: Document, code: str, origin: str) -> None:
+        if code in doc.ratified:
+            return
+        doc.ratified[code] = self.env.now
+        if doc.spec.kind == "treaty":
+            self.log("treaty_ratified", code, doc.id, "ratified", origin)
+        if doc.in_force_day is None and len(doc.ratified) >= doc.in_force_needed:
+            doc.in_force_day = self.env.now
+            self.log("treaty_in_force", "ALL", doc.id, f"{len(doc.ratified)} ratifications", origin)
+
+    def _reconsider(self, code: str) -> None:
+        """A deferring state re-evaluates open documents when an objection goes away."""
+        if self.pinned():
+            return
+        for doc in self.world.documents.values():
+            if doc.open and code in doc.deferred and code not in doc.signed:
+                self._decide(doc, code, "head")
+
+    # ---------------------------------------------------------------- borders
+
+    def _settle(self, pair: str, origin: str) -> None:
+        w = self.world
+        b = w.borders[pair]
+        if b.settled:
+            return
+        b.progress = 1.0
+        b.settled_day = self.env.now
+        w.settlements_year += 1
+        b.baseline = self.scenario.parameters.borders.settled_tension
+        w.set_tension(pair, min(w.tension(pair), b.baseline))
+        self.log("border_treaty_signed", pair, "", "signed", origin)
+        for code in (b.a, b.b):
+            delay = dec.ratification_delay(w, code, self.streams(f"ratification:{code}"))
+            self.env.process(self._border_ratify_later(pair, code, delay))
+        for code in (b.a, b.b):
+            self._reconsider(code)
+
+    def _border_ratify_later(self, pair: str, code: str, delay: float) -> Proc:
+        yield self.env.timeout(delay)
+        self._sync()
+        if self.env.now <= self.day(self.until):
+            self.log("border_treaty_ratified", code, pair, "ratified")
+
+    def _clash(self, pair: str, major: bool, origin: str) -> None:
+        w = self.world
+        b = w.borders[pair]
+        p = self.scenario.parameters.borders
+        w.set_tension(pair, w.tension(pair) + (p.major_step if major else p.minor_step))
+        if major:
+            b.urgency = w.urgency(pair) + 1.0
+            b.urgency_day = self.env.now
+            b.last_major_day = self.env.now
+            b.majors_year += 1
+        self.log("border_clash", pair, "major" if major else "minor", "clash", origin)
+
+    def _incidents(self, pair: str) -> Proc:
+        w = self.world
+        b = w.borders[pair]
+        rng = self.streams(f"incidents:{pair}")
+        recheck = self.scenario.parameters.borders.recheck_days
+        if self.pin_day >= 0:
+            yield self.wait_until(self.pin_day + 1.0)
+        while not b.settled:
+            self._sync()
+            rate = dec.incident_rate(w, pair)
+            wait = rng.exponential(1.0 / rate) if rate > 0 else math.inf
+            if wait > recheck:
+                yield self.env.timeout(recheck)
+                continue
+            yield self.env.timeout(wait)
+            self._sync()
+            if b.settled:
+                return
+            major = rng.random() < dec.major_probability(w, pair)
+            self._clash(pair, bool(major), "model")
+
+    def _negotiation(self, pair: str) -> Proc:
+        w = self.world
+        b = w.borders[pair]
+        rng = self.streams(f"negotiation:{pair}")
+        days = self.scenario.parameters.borders.round_days
+        while not b.settled:
+            yield self.env.timeout(days)
+            self._sync()
+            if b.settled:
+                return
+            step = dec.negotiation_step(w, pair, days, rng)
+            if self.pinned():
+                b.progress = min(b.progress + step, 0.99)
+            else:
+                b.progress = min(b.progress + step, 1.0)
+                if b.progress >= 1.0:
+                    self._settle(pair, "model")
+
+    # ---------------------------------------------------------------- leaders, partners
+
+    def _leaders(self, code: str) -> Proc:
+        w = self.world
+        st = w.states[code]
+        rng = self.streams(f"leaders:{code}")
+        yield self.wait_until(self.known_day + 1.0)
+        while st.turnover_hazard > 0:
+            yield self.env.timeout(rng.exponential(365.0 / st.turnover_hazard))
+            self._sync()
+            st.disposition = dec.successor_disposition(w, code, rng)
+            st.leaders_seen += 1
+            st.leader = f"{code} leader {st.leaders_seen}"
+            self.log("leader_change", code, st.leader, f"{st.disposition:.2f}")
+
+    def _partners(self, pid: str) -> Proc:
+        rate = self.scenario.partners[pid].summit_rate
+        rng = self.streams(f"partners:{pid}")
+        yield self.wait_until(self.known_day + 1.0)
+        while rate > 0:
+            yield self.env.timeout(rng.exponential(365.0 / rate))
+            self._sync()
+            self._partner_summit(pid, None, {}, "model")
+
+    def _partner_summit(
+        self, pid: str, host: str | None, delegations: dict[str, str], origin: str
+    ) -> None:
+        w = self.world
+        w.activity[pid] = w.partner_activity(pid) + 1.0
+        w.activity_day[pid] = self.env.now
+        fmt = f"partner:{pid}"
+        self.log("partner_summit", pid, host or "", "held", origin)
+        for code in w.participants:
+            if code in delegations:
+                level, src = delegations[code], "observed"
+            else:
+                level = dec.delegation(w, code, host or "", fmt, self.streams(f"attendance:{code}"))
+                src = "model"
+            self.log("partner_summit_attended", code, level, pid, src)
+        w.formats_met[fmt] = w.formats_met.get(fmt, 0) + 1
+
+    # ---------------------------------------------------------------- yearly
+
+    def _yearly(self) -> Proc:
+        w = self.world
+        trade = self.scenario.parameters.trade
+        pin_date = self.start + dt.timedelta(days=int(self.pin_day))
+        for year in range(self.start.year, self.until.year + 1):
+            yield self.wait_until(self.day(dt.date(year, 12, 31)) + 0.999)
+            self._sync()
+            rec = self.record
+            for code in w.states:
+                rec.panel.append((rec.run, rec.seed, year, code, *state_row(w, code)))
+            comp = components(w)
+            index = index_value(comp, self.scenario.parameters.index)
+            rec.index.append(
+                (
+                    rec.run,
+                    rec.seed,
+                    year,
+                    dt.date(year, 12, 31) <= pin_date,
+                    *(comp[c] for c in COMPONENTS),
+                    w.trade_bn,
+                    index,
+                )
+            )
+            majors = sum(b.majors_year for b in w.borders.values())
+            growth = (
+                trade.base_growth
+                + trade.integration_growth * index * (1.0 - comp["trade"])
+                + trade.settlement_growth * w.settlements_year
+                - trade.clash_loss * majors
+                + w.trade_shock()
+            )
+            w.trade_bn *= math.exp(growth)
+            for pair, b in w.borders.items():
+                b.peak = w.tension(pair)
+                b.majors_year = 0
+            w.settlements_year = 0
+            w.year_meeting_levels = None

@@ -1,0 +1,259 @@
+"""The agents' decisions: pure functions of a read-only world and a random stream.
+
+Each function reads :class:`~casim.model.world.World` without changing it and, where it is
+stochastic, draws from the generator it is handed (a named stream). The engine applies the
+results. Equations are written out in ``docs/MODEL.md`` under the same names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+
+from casim.model.world import Document, World
+
+__all__ = [
+    "bargain_text",
+    "choose_host",
+    "delegation",
+    "draw_meeting_date",
+    "founding_accepted",
+    "generated_scope",
+    "incident_rate",
+    "logistic",
+    "major_probability",
+    "meeting_held",
+    "negotiation_step",
+    "new_document_launched",
+    "ratification_delay",
+    "sign_logit",
+    "successor_disposition",
+]
+
+
+def logistic(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+# ---------------------------------------------------------------- consultative meetings
+
+
+def founding_accepted(world: World, rng: np.random.Generator) -> bool:
+    """The initiator's invitation to found the format: every participant must accept.
+
+    P(accept_i) = logistic(founding_slope * (disposition_i - founding_threshold)).
+    One uniform draw per participant, whatever the outcome (common random numbers).
+    """
+    m = world.scenario.meetings
+    draws = rng.random(len(world.participants))
+    accepted = True
+    for code, u in zip(world.participants, draws, strict=True):
+        p = logistic(m.founding_slope * (world.disposition(code) - m.founding_threshold))
+        accepted = accepted and u < p
+    return accepted
+
+
+def choose_host(world: World) -> str | None:
+    """The first participant in the rotation queue that is not blocked from hosting."""
+    for code in world.rotation:
+        if code in world.participants and not world.host_blocked(code):
+            return code
+    return None
+
+
+def meeting_held(world: World, host: str, rng: np.random.Generator) -> bool:
+    """Whether a due meeting is convened: climate = (host's + mean disposition) / 2."""
+    m = world.scenario.meetings
+    climate = 0.5 * world.disposition(host) + 0.5 * world.mean_disposition()
+    return bool(rng.random() < logistic(m.hold_slope * (climate - m.hold_threshold)))
+
+
+def draw_meeting_date(
+    year: int, window: tuple[str, str], earliest: dt.date | None, rng: np.random.Generator
+) -> dt.date | None:
+    """A date in the year's meeting window, uniformly, on or after ``earliest``."""
+    first = dt.date(year, int(window[0][:2]), int(window[0][3:]))
+    last = dt.date(year, int(window[1][:2]), int(window[1][3:]))
+    if earliest is not None and earliest > first:
+        first = earliest
+    u = rng.random()
+    if first > last:
+        return None
+    return first + dt.timedelta(days=int(u * ((last - first).days + 1)))
+
+
+def delegation(world: World, code: str, host: str, fmt: str, rng: np.random.Generator) -> str:
+    """Whom a state sends: ``head``, ``standin`` or ``none``.
+
+    The host's head always attends. A leader below ``absent_below`` sends nobody. Otherwise
+    P(head) = logistic(intercept + disposition * (d - 0.5)
+                       - neutrality_novelty * neutrality * novelty(format)
+                       - tension_host * tension(state, host)),
+    and a state that fought the host within ``freeze_days`` sends a stand-in at most.
+    """
+    u = rng.random()
+    if code == host:
+        return "head"
+    a = world.scenario.parameters.attendance
+    d = world.disposition(code)
+    if d < a.absent_below:
+        return "none"
+    if world.recent_major(code, host, world.scenario.parameters.borders.freeze_days):
+        return "standin"
+    x = (
+        a.intercept
+        + a.disposition * (d - 0.5)
+        - a.neutrality_novelty * world.states[code].neutrality * world.novelty(fmt)
+        - a.tension_host * world.tension_between(code, host)
+    )
+    return "head" if u < logistic(x) else "standin"
+
+
+# ---------------------------------------------------------------- documents
+
+
+def bargain_text(world: World, doc: Document, levels: dict[str, float]) -> dict[str, float]:
+    """The text of a document: per dimension in scope, the weighted mean of positions.
+
+    weight_i = capability_i * salience_i[dim] * level_i * disposition_i, where level_i is
+    1 for a head, 0.5 for a stand-in; ``wording_cap`` bounds it, ``fixed_wording`` replaces it.
+    """
+    text: dict[str, float] = {}
+    for dim in doc.spec.scope:
+        if dim in doc.spec.fixed_wording:
+            text[dim] = doc.spec.fixed_wording[dim]
+            continue
+        num = den = 0.0
+        for code, level in levels.items():
+            st = world.states[code]
+            w = st.capability * st.salience[dim] * level * world.disposition(code)
+            num += w * st.position[dim]
+            den += w
+        value = num / den if den > 0 else 0.0
+        cap = doc.spec.wording_cap.get(dim)
+        text[dim] = min(value, cap) if cap is not None else value
+    return text
+
+
+def sign_logit(
+    world: World, code: str, doc: Document, present: str, signed_share: float
+) -> tuple[float, str]:
+    """Log-odds that a state signs an open document now, and its main objection.
+
+    logit = intercept + disposition * (d - 0.5) - distance * D - neutrality * N * S
+            - dispute * sovereignty * B * T + peer * share + partners * E
+            (+ log(absent_factor) when the head is not there),
+    with D the salience-weighted distance between text and position, S the security
+    wording, B the mean wording (how binding), T the highest tension with another
+    participant, share the share of the other participants that signed, E the net external
+    support. The objection is the largest negative term.
+    """
+    s = world.scenario.parameters.signature
+    st = world.states[code]
+    text = doc.text
+    sal = sum(st.salience[d] for d in text) or 1.0
+    distance = sum(st.salience[d] * abs(text[d] - st.position[d]) for d in text) / sal
+    security = text.get(s.security_dimension, 0.0)
+    binding = sum(text.values()) / len(text) if text else 0.0
+    worst = max(
+        (world.tension_between(code, other) for other in world.participants if other != code),
+        default=0.0,
+    )
+    terms = {
+        "disposition": s.disposition * (world.disposition(code) - 0.5),
+        "distance": -s.distance * distance,
+        "neutrality": -s.neutrality * st.neutrality * security,
+        "dispute": -s.dispute * st.sovereignty * binding * worst,
+        "peer": s.peer * signed_share,
+        "partners": s.partners * world.external_support(code),
+    }
+    logit = s.intercept + sum(terms.values())
+    if present != "head":
+        logit += math.log(max(s.absent_factor, 1e-9))
+    reason = min(terms, key=lambda k: terms[k])
+    return logit, reason if terms[reason] < 0 else "timing"
+
+
+def ratification_delay(world: World, code: str, rng: np.random.Generator) -> float:
+    """Days from signature to ratification: lognormal around the state's median."""
+    sigma = world.scenario.parameters.signature.ratification_sigma
+    return float(world.states[code].ratification_days * math.exp(sigma * rng.standard_normal()))
+
+
+def new_document_launched(world: World, rng: np.random.Generator) -> bool:
+    """Whether a meeting launches a new agreement (once the listed documents are used up)."""
+    p = world.scenario.parameters.documents
+    return bool(
+        rng.random() < logistic(p.propose_slope * (world.mean_disposition() - p.propose_threshold))
+    )
+
+
+def generated_scope(world: World, rng: np.random.Generator) -> list[str]:
+    """Dimensions of a generated agreement: drawn by mean salience, without replacement."""
+    dims = list(world.scenario.dimensions)
+    weights = np.array(
+        [sum(world.states[c].salience[d] for c in world.participants) for d in dims], dtype=float
+    )
+    weights = weights / weights.sum() if weights.sum() > 0 else np.full(len(dims), 1 / len(dims))
+    size = world.scenario.parameters.documents.scope_size
+    picked = rng.choice(len(dims), size=size, replace=False, p=weights)
+    return [dims[i] for i in sorted(int(i) for i in picked)]
+
+
+# ---------------------------------------------------------------- borders
+
+
+def incident_rate(world: World, pair: str) -> float:
+    """Incidents per day: rate * (1 - progress) * exp(rate_factor * tension) / 365."""
+    b = world.borders[pair]
+    k = world.scenario.parameters.borders.rate_factor
+    return b.incident_rate * (1.0 - b.progress) * math.exp(k * world.tension(pair)) / 365.0
+
+
+def major_probability(world: World, pair: str) -> float:
+    """P(an incident is a major clash) = escalation * logistic(slope * (T - threshold)) * H,
+    with H = 2 * (1 - mean disposition of the two leaders), 1 at neutral leaders."""
+    b = world.borders[pair]
+    p = world.scenario.parameters.borders
+    hawk = 2.0 * (1.0 - 0.5 * (world.disposition(b.a) + world.disposition(b.b)))
+    x = b.escalation * logistic(p.major_slope * (world.tension(pair) - p.major_threshold)) * hawk
+    return min(1.0, max(0.0, x))
+
+
+def negotiation_step(world: World, pair: str, days: float, rng: np.random.Generator) -> float:
+    """Progress a round of talks adds to a line (zero while frozen after a clash).
+
+    step = (negotiation_rate * (1 - difficulty) * will * (1 - T) + ripeness_rate * U * will
+            + arbitration) * days / 365 * G, with will the lower of the two dispositions,
+    U the decayed urgency of recent clashes, arbitration the rate of a bloc both belong
+    to, and G a Gamma(2, 1/2) shock of mean 1.
+    """
+    g = rng.gamma(2.0, 0.5)
+    b = world.borders[pair]
+    p = world.scenario.parameters.borders
+    if b.last_major_day is not None and world.day - b.last_major_day <= p.freeze_days:
+        return 0.0
+    will = min(world.disposition(b.a), world.disposition(b.b))
+    base = p.negotiation_rate * (1.0 - b.difficulty) * will * (1.0 - world.tension(pair))
+    ripe = p.ripeness_rate * world.urgency(pair) * will
+    arbitration = 0.0
+    for bid, bloc in world.scenario.blocs.items():
+        members = world.memberships[bid]
+        if members.get(b.a, 0.0) == 1.0 and members.get(b.b, 0.0) == 1.0:
+            arbitration += bloc.arbitration_rate
+    return float((base + ripe + arbitration) * days / 365.0 * g)
+
+
+# ---------------------------------------------------------------- leaders
+
+
+def successor_disposition(world: World, code: str, rng: np.random.Generator) -> float:
+    """A drawn successor's disposition: Normal(successor_disposition, successor_sd), clipped."""
+    sd = world.scenario.parameters.leaders.successor_sd
+    x = world.states[code].successor_disposition + sd * rng.standard_normal()
+    return float(min(1.0, max(0.0, x)))

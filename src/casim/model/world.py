@@ -1,0 +1,293 @@
+"""The world state of one run: states, borders, documents, partners, active shocks.
+
+This module holds data and the derived views that decisions read (effective disposition
+with shocks applied, pull with blocs, tension with decay). It never imports simpy and never
+draws random numbers; the engine mutates it, decisions only read it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from casim.scenario.schema import DocumentSpec, Effect, Scenario, StateSpec
+
+__all__ = [
+    "LEVEL_SCORE",
+    "ActiveShock",
+    "Border",
+    "Document",
+    "StateAgent",
+    "World",
+    "decayed",
+    "pair_key",
+]
+
+#: Score of a delegation level in the meetings component and in bargaining weight.
+LEVEL_SCORE: dict[str, float] = {"head": 1.0, "standin": 0.5, "none": 0.0}
+
+
+def pair_key(a: str, b: str) -> str:
+    """The canonical key of a pair of states: codes in alphabetical order joined by '-'."""
+    return f"{a}-{b}" if a < b else f"{b}-{a}"
+
+
+def _clip(x: float) -> float:
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+
+
+@dataclass
+class StateAgent:
+    """A state's stance during a run (the scenario's StateSpec is the starting value)."""
+
+    code: str
+    name: str
+    leader: str
+    disposition: float
+    neutrality: float
+    sovereignty: float
+    capability: float
+    ratification_days: float
+    turnover_hazard: float
+    successor_disposition: float
+    position: dict[str, float]
+    salience: dict[str, float]
+    pull: dict[str, float]
+    leaders_seen: int = 1
+
+    @classmethod
+    def from_spec(cls, code: str, spec: StateSpec, capability: float) -> StateAgent:
+        return cls(
+            code=code,
+            name=spec.name,
+            leader=spec.leader,
+            disposition=spec.disposition,
+            neutrality=spec.neutrality,
+            sovereignty=spec.sovereignty,
+            capability=capability,
+            ratification_days=spec.ratification_days,
+            turnover_hazard=spec.turnover_hazard,
+            successor_disposition=spec.successor_disposition,
+            position=dict(spec.position),
+            salience=dict(spec.salience),
+            pull=dict(spec.pull),
+        )
+
+
+@dataclass
+class Border:
+    """The line between two neighbours."""
+
+    pair: str
+    a: str
+    b: str
+    progress: float
+    tension: float
+    baseline: float
+    incident_rate: float
+    escalation: float
+    difficulty: float
+    updated: float = 0.0  # day at which ``tension`` was last brought up to date
+    settled_day: float | None = None
+    last_major_day: float | None = None
+    urgency: float = 0.0  # accumulated clash cost (ripeness), decays
+    urgency_day: float = 0.0
+    peak: float = 0.0  # highest tension this calendar year
+    majors_year: int = 0
+
+    @property
+    def settled(self) -> bool:
+        return self.settled_day is not None
+
+
+@dataclass
+class Document:
+    """A document through its life: proposed, negotiated, open, signed, ratified, in force."""
+
+    id: str
+    spec: DocumentSpec
+    proposed_meeting: int | None = None
+    rounds_done: int = 0
+    opened_day: float | None = None
+    text: dict[str, float] = field(default_factory=dict)
+    signed: dict[str, float] = field(default_factory=dict)
+    deferred: set[str] = field(default_factory=set)
+    ratified: dict[str, float] = field(default_factory=dict)
+    in_force_day: float | None = None
+    in_force_needed: int = 1
+
+    @property
+    def open(self) -> bool:
+        return self.opened_day is not None
+
+
+@dataclass(frozen=True)
+class ActiveShock:
+    id: str
+    start: float
+    end: float  # math.inf when open-ended
+    effects: tuple[Effect, ...]
+
+
+@dataclass
+class World:
+    """Everything one run knows at the current simulated day."""
+
+    scenario: Scenario
+    day: float = 0.0
+    states: dict[str, StateAgent] = field(default_factory=dict)
+    participants: list[str] = field(default_factory=list)
+    borders: dict[str, Border] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    memberships: dict[str, dict[str, float]] = field(default_factory=dict)  # bloc -> code -> w
+    activity: dict[str, float] = field(default_factory=dict)  # partner -> level at activity_day
+    activity_day: dict[str, float] = field(default_factory=dict)
+    shocks: list[ActiveShock] = field(default_factory=list)
+    founded: bool = False
+    meetings_held: int = 0
+    rotation: list[str] = field(default_factory=list)
+    formats_met: dict[str, int] = field(default_factory=dict)  # format -> meetings so far
+    trade_bn: float = 0.0
+    year_meeting_levels: dict[str, float] | None = None  # levels at this year's meeting
+    settlements_year: int = 0
+    documents_generated: int = 0
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> World:
+        gdp = sum(s.gdp_bn for s in scenario.states.values()) or 1.0
+        pop = sum(s.population_m for s in scenario.states.values()) or 1.0
+        world = cls(scenario=scenario)
+        for code, spec in scenario.states.items():
+            capability = 0.5 * spec.gdp_bn / gdp + 0.5 * spec.population_m / pop
+            world.states[code] = StateAgent.from_spec(code, spec, capability)
+        world.participants = list(scenario.participants)
+        for pair, line in scenario.borders.items():
+            a, b = pair.split("-")
+            world.borders[pair] = Border(
+                pair=pair,
+                a=a,
+                b=b,
+                progress=line.progress,
+                tension=line.tension,
+                baseline=line.baseline_tension,
+                incident_rate=line.incident_rate,
+                escalation=line.escalation,
+                difficulty=line.difficulty,
+                peak=line.tension,
+                settled_day=0.0 if line.progress >= 1.0 else None,
+            )
+        for did, doc in scenario.documents.items():
+            world.documents[did] = Document(
+                id=did, spec=doc, in_force_needed=doc.in_force_ratifications
+            )
+        for bid, bloc in scenario.blocs.items():
+            weights = {code: 1.0 for code in bloc.members}
+            weights.update({code: bloc.observer_weight for code in bloc.observers})
+            world.memberships[bid] = weights
+        world.founded = scenario.meetings.founded
+        world.rotation = list(scenario.meetings.rotation)
+        world.trade_bn = scenario.parameters.trade.initial_bn
+        return world
+
+    # ------------------------------------------------------------------ effects
+
+    def _effects(self, target: str) -> list[Effect]:
+        out: list[Effect] = []
+        for shock in self.shocks:
+            if shock.start <= self.day <= shock.end:
+                out.extend(e for e in shock.effects if e.target == target)
+        return out
+
+    def meetings_blocked(self) -> bool:
+        return bool(self._effects("meetings_blocked"))
+
+    def host_blocked(self, code: str) -> bool:
+        return any(not e.states or code in e.states for e in self._effects("host_blocked"))
+
+    def trade_shock(self) -> float:
+        return sum(e.delta for e in self._effects("trade_growth"))
+
+    def disposition(self, code: str) -> float:
+        base = self.states[code].disposition
+        for e in self._effects("disposition"):
+            if not e.states or code in e.states:
+                base += e.delta
+        return _clip(base)
+
+    def pull(self, code: str, partner: str) -> float:
+        value = self.states[code].pull.get(partner, 0.0)
+        for bid, bloc in self.scenario.blocs.items():
+            if bloc.partner == partner:
+                value += bloc.pull * self.memberships[bid].get(code, 0.0)
+        for e in self._effects("pull"):
+            if e.partner == partner and (not e.states or code in e.states):
+                value += e.delta
+        return _clip(value)
+
+    def partner_activity(self, partner: str) -> float:
+        level = self.activity.get(partner, 0.0)
+        if level == 0.0:
+            return 0.0
+        half = self.scenario.parameters.partners.activity_half_life_days
+        return decayed(level, self.day - self.activity_day[partner], half)
+
+    def external_support(self, code: str) -> float:
+        """Net pull of partners toward regional formats for one state, in [-1, 1]."""
+        boost = self.scenario.parameters.partners.summit_boost
+        total = 0.0
+        for pid, partner in self.scenario.partners.items():
+            if partner.favours_bloc is not None and (
+                self.memberships[partner.favours_bloc].get(code, 0.0) == 0.0
+            ):
+                continue
+            pull = self.pull(code, pid)
+            if pull:
+                total += (
+                    pull * partner.regional_support * (1.0 + boost * self.partner_activity(pid))
+                )
+        return max(-1.0, min(1.0, total))
+
+    # ------------------------------------------------------------------ borders
+
+    def tension(self, pair: str) -> float:
+        """Tension on a border today, with decay since the last update applied."""
+        b = self.borders[pair]
+        half = self.scenario.parameters.borders.tension_half_life_days
+        return b.baseline + decayed(b.tension - b.baseline, self.day - b.updated, half)
+
+    def set_tension(self, pair: str, value: float) -> None:
+        b = self.borders[pair]
+        b.tension = _clip(value)
+        b.updated = self.day
+        b.peak = max(b.peak, b.tension)
+
+    def urgency(self, pair: str) -> float:
+        b = self.borders[pair]
+        half = self.scenario.parameters.borders.ripeness_half_life_days
+        return decayed(b.urgency, self.day - b.urgency_day, half)
+
+    def tension_between(self, a: str, b: str) -> float:
+        key = pair_key(a, b)
+        return self.tension(key) if key in self.borders else 0.0
+
+    def recent_major(self, a: str, b: str, days: float) -> bool:
+        border = self.borders.get(pair_key(a, b))
+        return (
+            border is not None
+            and border.last_major_day is not None
+            and self.day - border.last_major_day <= days
+        )
+
+    def novelty(self, fmt: str) -> float:
+        """1 at a format's first meeting, 1/2 at its second, and so on."""
+        return 1.0 / (1.0 + self.formats_met.get(fmt, 0))
+
+    def mean_disposition(self) -> float:
+        return sum(self.disposition(c) for c in self.participants) / len(self.participants)
+
+
+def decayed(level: float, since_days: float, half_life_days: float) -> float:
+    """Exponential decay helper shared by tension, urgency and partner activity."""
+    return level * math.pow(0.5, since_days / half_life_days)

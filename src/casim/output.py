@@ -1,0 +1,61 @@
+"""Writing a result directory: the three tables, the manifest and the trajectory plot.
+
+Everything is rendered into a hidden temporary directory beside the target first and moved
+into place only when all of it succeeded, so a failure never leaves a half-written output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from casim.api import Result
+from casim.engine import resolved_window
+from casim.plotting import plot_trajectory, save
+
+__all__ = ["OUTPUT_FILES", "write_result"]
+
+OUTPUT_FILES = ("events.csv", "panel.csv", "index.csv", "manifest.json", "trajectory.png")
+_FLOAT = "%.6g"
+
+
+def write_result(
+    result: Result, out: Path, *, extra_manifest: dict[str, Any] | None = None
+) -> list[Path]:
+    """Write the five output files into ``out`` (created if needed); return their paths."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"{out}: expected a directory, found a file")
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    try:
+        result.events.to_csv(
+            tmp / "events.csv", index=False, float_format=_FLOAT, lineterminator="\n"
+        )
+        result.panel.to_csv(
+            tmp / "panel.csv", index=False, float_format=_FLOAT, lineterminator="\n"
+        )
+        result.index.to_csv(
+            tmp / "index.csv", index=False, float_format=_FLOAT, lineterminator="\n"
+        )
+        manifest = dict(result.manifest)
+        manifest.update(extra_manifest or {})
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
+        )
+        pin, known, _ = resolved_window(result.scenario)
+        ax = plot_trajectory(result.index, pin_until=pin, known_until=known)
+        save(ax, tmp / "trajectory.png")
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in OUTPUT_FILES:
+            os.replace(tmp / name, out / name)
+            written.append(out / name)
+        return written
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,480 @@
+"""The scenario schema: what a scenario file may hold, with unit, range and meaning.
+
+Every numeric parameter is declared with :func:`param`, which records its unit, range and
+one-line meaning; the scenario file supplies the value and, in a ``sources`` table beside
+it, where the value comes from. Cross-references (state codes, treaty ids, partners) are
+checked in :mod:`casim.scenario.validate`, not here. Nothing in this module reads files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "EVENT_MODELS",
+    "OBSERVED_KINDS",
+    "AttendanceParams",
+    "BlocJoin",
+    "BlocSpec",
+    "BorderClash",
+    "BorderParams",
+    "BorderSpec",
+    "BorderTreaty",
+    "DocumentParams",
+    "DocumentSpec",
+    "Effect",
+    "Event",
+    "IndexParams",
+    "LeaderChange",
+    "LeaderParams",
+    "MeetingSpec",
+    "Parameters",
+    "ParticipantJoin",
+    "PartnerParams",
+    "PartnerSpec",
+    "PartnerSummit",
+    "RunWindow",
+    "Scenario",
+    "Shock",
+    "SignatureParams",
+    "StanceChange",
+    "StateSpec",
+    "Summit",
+    "SummitPostponed",
+    "TradeParams",
+    "TreatyDeferred",
+    "TreatyRatified",
+    "TreatySigned",
+    "param",
+]
+
+Delegation = Literal["head", "standin", "none"]
+
+
+class Frozen(BaseModel):
+    """Base of every schema object: immutable, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+def param(unit: str, lo: float, hi: float, meaning: str, default: Any = ...) -> Any:
+    """Declare a documented numeric parameter (unit, inclusive range, meaning)."""
+    return Field(
+        default,
+        ge=lo,
+        le=hi,
+        description=meaning,
+        json_schema_extra={"unit": unit, "range": [lo, hi]},
+    )
+
+
+class Sourced(Frozen):
+    """An object whose documented parameters each need a source (seed file, record row, URL)."""
+
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- actors
+
+
+class StateSpec(Sourced):
+    """A state agent (or any participant of the consultative meetings)."""
+
+    name: str
+    leader: str
+    disposition: float = param(
+        "score", 0, 1, "the sitting leader's disposition toward regional cooperation"
+    )
+    neutrality: float = param(
+        "score", 0, 1, "strength of a neutrality doctrine (refuses security and alliance wording)"
+    )
+    sovereignty: float = param(
+        "score", 0, 1, "resistance to commitments that bind the state's hands"
+    )
+    gdp_bn: float = param("USD bn", 0, 10_000, "GDP at current prices, for capability")
+    population_m: float = param("million", 0, 2_000, "population, for capability")
+    ratification_days: float = param(
+        "days", 1, 3_650, "median length of the domestic ratification procedure"
+    )
+    turnover_hazard: float = param(
+        "1/year", 0, 1, "yearly hazard of a leader change once leader changes are unknown"
+    )
+    successor_disposition: float = param(
+        "score", 0, 1, "mean disposition of a successor drawn by the turnover mechanism"
+    )
+    position: dict[str, float] = Field(
+        description="ideal point per issue dimension, 0 = nothing binding, 1 = deep commitment"
+    )
+    salience: dict[str, float] = Field(
+        description="weight per issue dimension, 0..1, how much the state cares"
+    )
+    pull: dict[str, float] = Field(
+        default_factory=dict,
+        description="base pull of each external partner on the state, 0..1",
+    )
+
+
+class PartnerSpec(Sourced):
+    """An external partner: a force with a calendar of its own, not a full agent."""
+
+    name: str
+    regional_support: float = param(
+        "score", -1, 1, "how far the partner backs regional formats (-1 opposes, +1 backs)"
+    )
+    summit_rate: float = param(
+        "1/year", 0, 12, "rate of C5+X summits drawn once partners' summits are unknown"
+    )
+    favours_bloc: str | None = Field(
+        None, description="if set, the partner's support counts only for members of this bloc"
+    )
+
+
+class BlocSpec(Sourced):
+    """A bloc led by a partner (CSTO, EAEU, SCO, OTS, ...)."""
+
+    name: str
+    partner: str
+    pull: float = param("score", 0, 1, "pull added to a full member's pull toward the partner")
+    observer_weight: float = param("share", 0, 1, "fraction of the pull an observer feels")
+    arbitration_rate: float = param(
+        "progress/year", 0, 1, "border progress the bloc adds as arbiter between two members"
+    )
+    members: list[str] = Field(default_factory=list)
+    observers: list[str] = Field(default_factory=list)
+
+
+class BorderSpec(Sourced):
+    """The border line between two neighbours, keyed by the sorted pair ``AAA-BBB``."""
+
+    progress: float = param("share", 0, 1, "share of the line agreed at the start")
+    tension: float = param("score", 0, 1, "tension at the start")
+    baseline_tension: float = param("score", 0, 1, "level tension decays toward")
+    incident_rate: float = param("1/year", 0, 100, "incident rate at zero tension, open line")
+    escalation: float = param("score", 0, 1, "propensity of an incident to become major")
+    difficulty: float = param("score", 0, 1, "how hard the remaining line is (enclaves, water)")
+
+
+class DocumentSpec(Sourced):
+    """A document bargained at the consultative meetings."""
+
+    name: str
+    kind: Literal["treaty", "declaration"]
+    proposed_at_meeting: int = param(
+        "ordinal", 1, 100, "the consultative meeting (1st, 2nd, ...) at which it is proposed"
+    )
+    rounds: int = param("meetings", 0, 20, "meetings of negotiation before it opens for signature")
+    scope: list[str] = Field(description="issue dimensions the text covers")
+    wording_cap: dict[str, float] = Field(
+        default_factory=dict, description="upper bound of the text per dimension, 0..1"
+    )
+    fixed_wording: dict[str, float] = Field(
+        default_factory=dict, description="text imposed per dimension, 0..1, overriding bargaining"
+    )
+    in_force_ratifications: int = param(
+        "states", 1, 100, "ratifications needed for entry into force"
+    )
+
+
+class MeetingSpec(Sourced):
+    """The consultative meetings of heads of state."""
+
+    initiator: str
+    rotation: list[str]
+    founded: bool = Field(description="whether the format already exists at the start")
+    window_start: str = Field(pattern=r"^\d\d-\d\d$", description="earliest MM-DD in a year")
+    window_end: str = Field(pattern=r"^\d\d-\d\d$", description="latest MM-DD in a year")
+    retry_days: float = param("days", 1, 365, "wait before a blocked meeting is tried again")
+    founding_threshold: float = param(
+        "score", 0, 1, "disposition at which a state accepts the founding invitation half the time"
+    )
+    founding_slope: float = param("1/score", 0, 100, "steepness of the founding acceptance")
+    hold_threshold: float = param(
+        "score", 0, 1, "mean disposition at which a due meeting is held half the time"
+    )
+    hold_slope: float = param("1/score", 0, 100, "steepness of the holding decision")
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+class AttendanceParams(Sourced):
+    intercept: float = param("logit", -20, 20, "log-odds of the head attending at disposition 0.5")
+    disposition: float = param("logit/score", 0, 50, "effect of disposition on the head attending")
+    neutrality_novelty: float = param(
+        "logit", 0, 50, "penalty on a neutral head at a new format (neutrality x novelty)"
+    )
+    tension_host: float = param("logit", 0, 50, "penalty per unit of tension with the host")
+    absent_below: float = param(
+        "score", 0, 1, "disposition below which a state sends nobody rather than a stand-in"
+    )
+
+
+class SignatureParams(Sourced):
+    security_dimension: str = Field(
+        description="the issue dimension whose wording neutrality and disputes object to"
+    )
+    intercept: float = param("logit", -20, 20, "log-odds of signing a neutral text")
+    disposition: float = param("logit/score", 0, 50, "effect of disposition (centred at 0.5)")
+    distance: float = param("logit", 0, 50, "penalty per unit of salience-weighted distance")
+    neutrality: float = param("logit", 0, 50, "penalty of neutrality x security wording")
+    dispute: float = param(
+        "logit", 0, 50, "penalty of sovereignty x binding wording x tension with co-signatories"
+    )
+    peer: float = param("logit", 0, 50, "effect of the share of participants already signed")
+    partners: float = param("logit", 0, 50, "effect of net external support for the format")
+    absent_factor: float = param(
+        "share", 0, 1, "odds factor for signing when the head is not present"
+    )
+    ratification_sigma: float = param(
+        "log-days", 0, 3, "spread of the lognormal ratification delay"
+    )
+
+
+class BorderParams(Sourced):
+    tension_half_life_days: float = param("days", 1, 10_000, "half-life of tension decay")
+    rate_factor: float = param("1/score", 0, 20, "incident rate multiplier exp(k x tension)")
+    minor_step: float = param("score", 0, 1, "tension added by a minor incident")
+    major_step: float = param("score", 0, 1, "tension added by a major clash")
+    major_threshold: float = param("score", 0, 1, "tension at which escalation is even odds")
+    major_slope: float = param("1/score", 0, 100, "steepness of escalation with tension")
+    freeze_days: float = param("days", 0, 3_650, "negotiations frozen after a major clash")
+    round_days: float = param("days", 1, 3_650, "interval between negotiation rounds")
+    negotiation_rate: float = param("progress/year", 0, 1, "progress at full will and no tension")
+    ripeness_rate: float = param("progress/year", 0, 1, "extra progress per unit of urgency")
+    ripeness_half_life_days: float = param("days", 1, 10_000, "half-life of clash urgency")
+    settled_tension: float = param("score", 0, 1, "baseline tension after a settlement")
+    recheck_days: float = param("days", 1, 365, "longest wait before an incident rate is redrawn")
+
+
+class PartnerParams(Sourced):
+    activity_half_life_days: float = param("days", 1, 10_000, "half-life of a summit's effect")
+    summit_boost: float = param("share", 0, 10, "relative rise of a partner's pull per summit")
+
+
+class TradeParams(Sourced):
+    initial_bn: float = param("USD bn", 0, 1_000, "intra-regional trade in the start year")
+    base_growth: float = param("1/year", -1, 1, "log growth with no integration")
+    integration_growth: float = param(
+        "1/year", 0, 2, "log growth per unit of index, times the room left below ref_high_bn"
+    )
+    settlement_growth: float = param("1/year", 0, 2, "log growth per border settled that year")
+    clash_loss: float = param("1/year", 0, 2, "log loss per major clash that year")
+    ref_low_bn: float = param("USD bn", 0, 1_000, "trade level scored 0 in the index")
+    ref_high_bn: float = param("USD bn", 0, 10_000, "trade level scored 1 in the index")
+
+
+class LeaderParams(Sourced):
+    successor_sd: float = param("score", 0, 1, "spread of a drawn successor's disposition")
+
+
+class DocumentParams(Sourced):
+    propose_threshold: float = param(
+        "score", 0, 1, "mean disposition at which a meeting launches a new agreement half the time"
+    )
+    propose_slope: float = param("1/score", 0, 100, "steepness of launching a new agreement")
+    rounds: int = param("meetings", 0, 20, "negotiation rounds of a generated agreement")
+    scope_size: int = param("dimensions", 1, 10, "issue dimensions a generated agreement covers")
+    in_force_share: float = param(
+        "share", 0, 1, "share of participants whose ratification brings it into force"
+    )
+
+
+class IndexParams(Sourced):
+    meetings: float = param("weight", 0, 1, "weight of meetings held and their level")
+    treaties: float = param("weight", 0, 1, "weight of signatures and treaties in force")
+    borders: float = param("weight", 0, 1, "weight of the share of borders settled")
+    calm: float = param("weight", 0, 1, "weight of one minus the highest tension")
+    trade: float = param("weight", 0, 1, "weight of intra-regional trade")
+
+
+class Parameters(Frozen):
+    attendance: AttendanceParams
+    signature: SignatureParams
+    borders: BorderParams
+    partners: PartnerParams
+    trade: TradeParams
+    leaders: LeaderParams
+    documents: DocumentParams
+    index: IndexParams
+
+
+# --------------------------------------------------------------------------- events
+
+
+class EventBase(Frozen):
+    id: str = Field(min_length=1)
+    date: dt.date
+    source: str = Field(min_length=1)
+    note: str = ""
+    assumed: bool = Field(
+        False, description="a scenario assumption: kept even after the known-until date"
+    )
+
+
+class Summit(EventBase):
+    kind: Literal["summit"]
+    host: str
+    delegations: dict[str, Delegation] = Field(default_factory=dict)
+
+
+class SummitPostponed(EventBase):
+    kind: Literal["summit_postponed"]
+    host: str
+
+
+class TreatySigned(EventBase):
+    kind: Literal["treaty_signed"]
+    state: str
+    treaty: str
+
+
+class TreatyDeferred(EventBase):
+    kind: Literal["treaty_deferred"]
+    state: str
+    treaty: str
+
+
+class TreatyRatified(EventBase):
+    kind: Literal["treaty_ratified"]
+    state: str
+    treaty: str
+
+
+class BorderTreaty(EventBase):
+    kind: Literal["border_treaty_signed"]
+    pair: str
+
+
+class BorderClash(EventBase):
+    kind: Literal["border_clash"]
+    pair: str
+    severity: Literal["minor", "major"]
+
+
+class LeaderChange(EventBase):
+    kind: Literal["leader_change"]
+    state: str
+    leader: str
+    disposition: float = param("score", 0, 1, "the new leader's disposition")
+
+
+class Effect(Frozen):
+    """One effect of a shock while it lasts (``tension`` acts once, at the start)."""
+
+    target: Literal[
+        "meetings_blocked", "host_blocked", "disposition", "pull", "trade_growth", "tension"
+    ]
+    states: list[str] = Field(default_factory=list, description="empty = all participants")
+    partner: str | None = None
+    pair: str | None = None
+    delta: float = Field(0.0, ge=-1, le=1)
+
+
+class Shock(EventBase):
+    kind: Literal["shock"]
+    name: str
+    end: dt.date | None = None
+    effects: list[Effect] = Field(min_length=1)
+
+
+class PartnerSummit(EventBase):
+    kind: Literal["partner_summit"]
+    partner: str
+    host: str | None = None
+    delegations: dict[str, Delegation] = Field(default_factory=dict)
+
+
+class BlocJoin(EventBase):
+    kind: Literal["bloc_join"]
+    bloc: str
+    state: str
+    status: Literal["member", "observer"]
+
+
+class ParticipantJoin(EventBase):
+    kind: Literal["participant_join"]
+    state: str
+
+
+class StanceChange(EventBase):
+    kind: Literal["stance_change"]
+    state: str
+    field: Literal["disposition", "neutrality", "sovereignty", "position", "salience", "pull"]
+    key: str | None = Field(None, description="dimension or partner for position/salience/pull")
+    value: float = Field(ge=0, le=1)
+
+
+Event = (
+    Summit
+    | SummitPostponed
+    | TreatySigned
+    | TreatyDeferred
+    | TreatyRatified
+    | BorderTreaty
+    | BorderClash
+    | LeaderChange
+    | Shock
+    | PartnerSummit
+    | BlocJoin
+    | ParticipantJoin
+    | StanceChange
+)
+
+EVENT_MODELS: dict[str, type[EventBase]] = {
+    "summit": Summit,
+    "summit_postponed": SummitPostponed,
+    "treaty_signed": TreatySigned,
+    "treaty_deferred": TreatyDeferred,
+    "treaty_ratified": TreatyRatified,
+    "border_treaty_signed": BorderTreaty,
+    "border_clash": BorderClash,
+    "leader_change": LeaderChange,
+    "shock": Shock,
+    "partner_summit": PartnerSummit,
+    "bloc_join": BlocJoin,
+    "participant_join": ParticipantJoin,
+    "stance_change": StanceChange,
+}
+
+#: Kinds that are the agents' own decisions: imposed up to the pin date, decided after it.
+OBSERVED_KINDS = frozenset(
+    {
+        "summit",
+        "summit_postponed",
+        "treaty_signed",
+        "treaty_deferred",
+        "treaty_ratified",
+        "border_treaty_signed",
+        "border_clash",
+    }
+)
+
+
+class RunWindow(Frozen):
+    pin_until: dt.date | None = None
+    known_until: dt.date | None = None
+    until: dt.date | None = None
+
+
+class Scenario(Frozen):
+    """A fully resolved scenario (``extends`` applied, events sorted by date)."""
+
+    schema_version: Literal[1] = 1
+    name: str
+    description: str = ""
+    start: dt.date
+    end: dt.date
+    run: RunWindow = Field(default_factory=RunWindow)
+    dimensions: list[str] = Field(min_length=1)
+    participants: list[str] = Field(min_length=2, description="participants at the start")
+    states: dict[str, StateSpec]
+    partners: dict[str, PartnerSpec]
+    blocs: dict[str, BlocSpec]
+    borders: dict[str, BorderSpec]
+    documents: dict[str, DocumentSpec]
+    meetings: MeetingSpec
+    parameters: Parameters
+    events: list[Annotated[Event, Field(discriminator="kind")]] = Field(default_factory=list)

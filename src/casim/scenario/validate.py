@@ -1,0 +1,298 @@
+"""Cross-reference checks that a schema alone cannot make.
+
+:func:`check_scenario` returns the first problem as ``(key path, expected, found)`` or
+``None``. Event key paths start with ``("events", <event id>, ...)``; the loader turns the
+id back into the file and list position that defined the event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from casim.scenario.errors import format_found
+from casim.scenario.schema import (
+    BlocJoin,
+    BorderClash,
+    BorderTreaty,
+    EventBase,
+    LeaderChange,
+    ParticipantJoin,
+    PartnerSummit,
+    Scenario,
+    Shock,
+    Sourced,
+    StanceChange,
+    Summit,
+    SummitPostponed,
+    TreatyDeferred,
+    TreatyRatified,
+    TreatySigned,
+)
+
+__all__ = ["Problem", "check_scenario"]
+
+Loc = tuple[str | int, ...]
+Problem = tuple[Loc, str, str]
+
+
+class _Fail(Exception):
+    def __init__(self, loc: Loc, expected: str, found: str) -> None:
+        super().__init__(loc)
+        self.problem: Problem = (loc, expected, found)
+
+
+def _need(ok: bool, loc: Loc, expected: str, found: object) -> None:
+    if not ok:
+        raise _Fail(loc, expected, found if isinstance(found, str) else format_found(found))
+
+
+def _sourced(obj: BaseModel, loc: Loc) -> Iterator[tuple[Sourced, Loc]]:
+    if isinstance(obj, Sourced):
+        yield obj, loc
+    for name in type(obj).model_fields:
+        value = getattr(obj, name)
+        if isinstance(value, BaseModel):
+            yield from _sourced(value, (*loc, name))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, BaseModel):
+                    yield from _sourced(item, (*loc, name, key))
+
+
+def _documented(model: type[BaseModel]) -> list[str]:
+    out = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and "unit" in extra:
+            out.append(name)
+    return out
+
+
+def _check_sources(scenario: Scenario) -> None:
+    for obj, loc in _sourced(scenario, ()):
+        for name in _documented(type(obj)):
+            text = obj.sources.get(name, "").strip()
+            _need(bool(text), (*loc, "sources", name), "a source for this parameter", "nothing")
+        for name in ("position", "salience", "pull"):
+            if name in type(obj).model_fields:
+                text = obj.sources.get(name, "").strip()
+                _need(bool(text), (*loc, "sources", name), "a source for this table", "nothing")
+        for key in obj.sources:
+            _need(
+                key in type(obj).model_fields,
+                (*loc, "sources", key),
+                "a source keyed by a field of this table",
+                repr(key),
+            )
+
+
+def _pair_ok(pair: str, states: dict[str, Any]) -> bool:
+    parts = pair.split("-")
+    return len(parts) == 2 and parts[0] < parts[1] and parts[0] in states and parts[1] in states
+
+
+def _mmdd(text: str, year: int = 2001) -> dt.date | None:
+    try:
+        return dt.date(year, int(text[:2]), int(text[3:]))
+    except ValueError:
+        return None
+
+
+def _check_top(s: Scenario) -> None:
+    _need(s.start < s.end, ("end",), f"a date after start {s.start}", str(s.end))
+    for name in ("pin_until", "known_until", "until"):
+        value = getattr(s.run, name)
+        if value is not None:
+            _need(
+                s.start <= value <= s.end,
+                ("run", name),
+                f"a date from {s.start} to {s.end}",
+                str(value),
+            )
+    if s.run.until is not None:
+        _need(s.run.until > s.start, ("run", "until"), f"a date after {s.start}", str(s.run.until))
+    _need(
+        len(set(s.dimensions)) == len(s.dimensions), ("dimensions",), "distinct names", s.dimensions
+    )
+    for i, code in enumerate(s.participants):
+        _need(code in s.states, ("participants", i), "a state code of [states]", repr(code))
+    dims = set(s.dimensions)
+    for code, st in s.states.items():
+        _need(
+            len(code) == 3 and code.isupper() and code.isalpha(),
+            ("states", code),
+            "a three-letter upper-case code (ISO alpha-3)",
+            repr(code),
+        )
+        for table in ("position", "salience"):
+            values: dict[str, float] = getattr(st, table)
+            _need(
+                set(values) == dims,
+                ("states", code, table),
+                f"one value per dimension {sorted(dims)}",
+                sorted(values),
+            )
+            for key, v in values.items():
+                _need(0 <= v <= 1, ("states", code, table, key), "a number from 0 to 1", v)
+        for key, v in st.pull.items():
+            _need(key in s.partners, ("states", code, "pull", key), "a partner of [partners]", key)
+            _need(0 <= v <= 1, ("states", code, "pull", key), "a number from 0 to 1", v)
+    for pid, partner in s.partners.items():
+        if partner.favours_bloc is not None:
+            _need(
+                partner.favours_bloc in s.blocs,
+                ("partners", pid, "favours_bloc"),
+                "a bloc of [blocs]",
+                repr(partner.favours_bloc),
+            )
+    for bid, bloc in s.blocs.items():
+        _need(
+            bloc.partner in s.partners, ("blocs", bid, "partner"), "a partner", repr(bloc.partner)
+        )
+        for group in ("members", "observers"):
+            for i, code in enumerate(getattr(bloc, group)):
+                _need(code in s.states, ("blocs", bid, group, i), "a state code", repr(code))
+    for pair, border in s.borders.items():
+        _need(
+            _pair_ok(pair, s.states),
+            ("borders", pair),
+            "two state codes in alphabetical order joined by '-'",
+            repr(pair),
+        )
+        _need(
+            border.baseline_tension <= 1,
+            ("borders", pair, "baseline_tension"),
+            "a number from 0 to 1",
+            border.baseline_tension,
+        )
+    for did, doc in s.documents.items():
+        for i, dim in enumerate(doc.scope):
+            _need(dim in dims, ("documents", did, "scope", i), f"one of {sorted(dims)}", repr(dim))
+        for table in ("wording_cap", "fixed_wording"):
+            for key, v in getattr(doc, table).items():
+                _need(key in dims, ("documents", did, table, key), "a dimension", repr(key))
+                _need(0 <= v <= 1, ("documents", did, table, key), "a number from 0 to 1", v)
+    m = s.meetings
+    _need(m.initiator in s.states, ("meetings", "initiator"), "a state code", repr(m.initiator))
+    _need(len(m.rotation) > 0, ("meetings", "rotation"), "at least one host", m.rotation)
+    for i, code in enumerate(m.rotation):
+        _need(code in s.states, ("meetings", "rotation", i), "a state code", repr(code))
+    first, last = _mmdd(m.window_start), _mmdd(m.window_end)
+    _need(first is not None, ("meetings", "window_start"), "a real MM-DD date", m.window_start)
+    _need(last is not None, ("meetings", "window_end"), "a real MM-DD date", m.window_end)
+    assert first is not None and last is not None
+    _need(
+        first <= last,
+        ("meetings", "window_end"),
+        f"a day on or after {m.window_start}",
+        m.window_end,
+    )
+    sec = s.parameters.signature.security_dimension
+    _need(
+        sec in dims,
+        ("parameters", "signature", "security_dimension"),
+        f"one of {sorted(dims)}",
+        repr(sec),
+    )
+    w = s.parameters.index
+    _need(
+        w.meetings + w.treaties + w.borders + w.calm + w.trade > 0,
+        ("parameters", "index"),
+        "weights with a positive sum",
+        "all zero",
+    )
+    t = s.parameters.trade
+    _need(
+        t.ref_high_bn > t.ref_low_bn > 0,
+        ("parameters", "trade", "ref_high_bn"),
+        f"a level above ref_low_bn = {t.ref_low_bn} (> 0)",
+        t.ref_high_bn,
+    )
+    p = s.parameters.documents
+    _need(
+        p.scope_size <= len(dims),
+        ("parameters", "documents", "scope_size"),
+        f"at most {len(dims)} dimensions",
+        p.scope_size,
+    )
+
+
+def _check_event(s: Scenario, e: EventBase, seen: set[str]) -> None:
+    loc: Loc = ("events", e.id)
+    _need(e.id not in seen, (*loc, "id"), "an id no other event has", repr(e.id))
+    seen.add(e.id)
+    _need(
+        s.start <= e.date <= s.end, (*loc, "date"), f"a date from {s.start} to {s.end}", str(e.date)
+    )
+
+    def state(code: str, key: str) -> None:
+        _need(code in s.states, (*loc, key), "a state code of [states]", repr(code))
+
+    def pair(text: str, key: str = "pair") -> None:
+        _need(text in s.borders, (*loc, key), "a border pair of [borders]", repr(text))
+
+    def treaty(tid: str) -> None:
+        _need(tid in s.documents, (*loc, "treaty"), "a document id of [documents]", repr(tid))
+
+    if isinstance(e, Summit | SummitPostponed):
+        state(e.host, "host")
+    if isinstance(e, Summit | PartnerSummit):
+        for code in e.delegations:
+            _need(code in s.states, (*loc, "delegations", code), "a state code", repr(code))
+    if isinstance(e, TreatySigned | TreatyDeferred | TreatyRatified):
+        state(e.state, "state")
+        treaty(e.treaty)
+    if isinstance(e, BorderTreaty | BorderClash):
+        pair(e.pair)
+    if isinstance(e, LeaderChange | ParticipantJoin | BlocJoin | StanceChange):
+        state(e.state, "state")
+    if isinstance(e, PartnerSummit):
+        _need(e.partner in s.partners, (*loc, "partner"), "a partner", repr(e.partner))
+        if e.host is not None:
+            state(e.host, "host")
+    if isinstance(e, BlocJoin):
+        _need(e.bloc in s.blocs, (*loc, "bloc"), "a bloc of [blocs]", repr(e.bloc))
+    if isinstance(e, StanceChange):
+        if e.field in ("position", "salience"):
+            _need(e.key in s.dimensions, (*loc, "key"), "a dimension", format_found(e.key))
+        elif e.field == "pull":
+            _need(e.key in s.partners, (*loc, "key"), "a partner", format_found(e.key))
+        else:
+            _need(e.key is None, (*loc, "key"), "no key for this field", repr(e.key))
+    if isinstance(e, Shock):
+        if e.end is not None:
+            _need(e.end >= e.date, (*loc, "end"), f"a date on or after {e.date}", str(e.end))
+        for i, eff in enumerate(e.effects):
+            for j, code in enumerate(eff.states):
+                _need(code in s.states, (*loc, "effects", i, "states", j), "a state code", code)
+            if eff.target == "pull":
+                _need(
+                    eff.partner in s.partners,
+                    (*loc, "effects", i, "partner"),
+                    "a partner for a pull effect",
+                    format_found(eff.partner),
+                )
+            if eff.target == "tension":
+                _need(
+                    eff.pair in s.borders,
+                    (*loc, "effects", i, "pair"),
+                    "a border pair for a tension effect",
+                    format_found(eff.pair),
+                )
+
+
+def check_scenario(scenario: Scenario) -> Problem | None:
+    """Return the first cross-reference problem, or None when the scenario is sound."""
+    try:
+        _check_top(scenario)
+        _check_sources(scenario)
+        seen: set[str] = set()
+        for event in scenario.events:
+            _check_event(scenario, event, seen)
+    except _Fail as fail:
+        return fail.problem
+    return None
