@@ -12,7 +12,7 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
@@ -133,7 +133,7 @@ def _loc_text(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-def _raise_validation(err: ValidationError, file: Path, prefix: str) -> None:
+def _raise_validation(err: ValidationError, file: Path, prefix: str) -> NoReturn:
     first = err.errors()[0]
     loc = tuple(first["loc"])
     path = _loc_text(loc)
@@ -163,9 +163,12 @@ def _parse_events(raw_events: list[Any], origin: _Origin) -> list[EventBase]:
                 file, f"{where}.kind", f"one of {sorted(EVENT_MODELS)}", format_found(kind)
             )
         try:
-            events.append(model.model_validate(raw))
+            event = model.model_validate(raw)
         except ValidationError as err:
             _raise_validation(err, file, where)
+        if any(e.id == event.id for e in events):
+            raise ScenarioError(file, f"{where}.id", "an id no other event has", repr(event.id))
+        events.append(event)
     return events
 
 
@@ -185,7 +188,6 @@ def load_scenario(path: str | Path) -> Scenario:
         if loc and loc[0] == "schema_version":
             loc = ("schema", *loc[1:])
         _raise_validation(err, origin.file_of(loc), "")
-        raise AssertionError("unreachable") from None
     ordered = sorted(
         zip(events, origin.events, strict=True), key=lambda pair: (pair[0].date, pair[0].id)
     )
