@@ -530,7 +530,9 @@ class Engine:
         w.activity_day[pid] = self.env.now
         fmt = f"partner:{pid}"
         self.log("partner_summit", pid, host or "", "held", origin)
-        for code in w.participants:
+        bloc = self.scenario.partners[pid].favours_bloc
+        invited = [c for c in w.participants if bloc is None or w.memberships[bloc].get(c, 0.0) > 0]
+        for code in invited:
             if code in delegations:
                 level, src = delegations[code], "observed"
             else:

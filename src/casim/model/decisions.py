@@ -216,12 +216,15 @@ def incident_rate(world: World, pair: str) -> float:
 
 
 def major_probability(world: World, pair: str) -> float:
-    """P(an incident is a major clash) = escalation * logistic(slope * (T - threshold)) * H,
-    with H = 2 * (1 - mean disposition of the two leaders), 1 at neutral leaders."""
+    """P(an incident is a major clash) = escalation * logistic(slope * (T - threshold)) * H * C,
+    with H = 2 * (1 - mean disposition of the two leaders), 1 at neutral leaders, and C the
+    ceasefire damping within ``ceasefire_days`` of the last major clash (else 1)."""
     b = world.borders[pair]
     p = world.scenario.parameters.borders
     hawk = 2.0 * (1.0 - 0.5 * (world.disposition(b.a) + world.disposition(b.b)))
     x = b.escalation * logistic(p.major_slope * (world.tension(pair) - p.major_threshold)) * hawk
+    if world.recent_major(b.a, b.b, p.ceasefire_days):
+        x *= p.ceasefire_damping
     return min(1.0, max(0.0, x))
 
 

@@ -241,6 +241,10 @@ class BorderParams(Sourced):
     major_threshold: float = param("score", 0, 1, "tension at which escalation is even odds")
     major_slope: float = param("1/score", 0, 100, "steepness of escalation with tension")
     freeze_days: float = param("days", 0, 3_650, "negotiations frozen after a major clash")
+    ceasefire_days: float = param("days", 0, 3_650, "length of the ceasefire after a major clash")
+    ceasefire_damping: float = param(
+        "share", 0, 1, "factor on the escalation probability while a ceasefire holds"
+    )
     round_days: float = param("days", 1, 3_650, "interval between negotiation rounds")
     negotiation_rate: float = param("progress/year", 0, 1, "progress at full will and no tension")
     ripeness_rate: float = param("progress/year", 0, 1, "extra progress per unit of urgency")
