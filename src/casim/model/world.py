@@ -32,6 +32,9 @@ def pair_key(a: str, b: str) -> str:
     return f"{a}-{b}" if a < b else f"{b}-{a}"
 
 
+_NO_EFFECTS: list[Effect] = []
+
+
 def _clip(x: float) -> float:
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
 
@@ -151,6 +154,9 @@ class World:
     year_meeting_levels: dict[str, float] | None = None  # levels at this year's meeting
     settlements_year: int = 0
     documents_generated: int = 0
+    partner_blocs: dict[str, list[str]] = field(default_factory=dict)  # partner -> blocs it leads
+    _effects_key: tuple[float, int] = (-1.0, -1)
+    _effects_cache: dict[str, list[Effect]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ building
 
@@ -186,6 +192,10 @@ class World:
             weights = {code: 1.0 for code in bloc.members}
             weights.update({code: bloc.observer_weight for code in bloc.observers})
             world.memberships[bid] = weights
+        for pid in scenario.partners:
+            world.partner_blocs[pid] = [
+                b for b, bloc in scenario.blocs.items() if bloc.partner == pid
+            ]
         world.founded = scenario.meetings.founded
         world.rotation = list(scenario.meetings.rotation)
         world.trade_bn = scenario.parameters.trade.initial_bn
@@ -194,11 +204,17 @@ class World:
     # ------------------------------------------------------------------ effects
 
     def _effects(self, target: str) -> list[Effect]:
-        out: list[Effect] = []
-        for shock in self.shocks:
-            if shock.start <= self.day <= shock.end:
-                out.extend(e for e in shock.effects if e.target == target)
-        return out
+        """Effects of the shocks active today, for one target (cached per day)."""
+        key = (self.day, len(self.shocks))
+        if key != self._effects_key:
+            active: dict[str, list[Effect]] = {}
+            for shock in self.shocks:
+                if shock.start <= self.day <= shock.end:
+                    for e in shock.effects:
+                        active.setdefault(e.target, []).append(e)
+            self._effects_cache = active
+            self._effects_key = key
+        return self._effects_cache.get(target, _NO_EFFECTS)
 
     def meetings_blocked(self) -> bool:
         return bool(self._effects("meetings_blocked"))
@@ -218,9 +234,9 @@ class World:
 
     def pull(self, code: str, partner: str) -> float:
         value = self.states[code].pull.get(partner, 0.0)
-        for bid, bloc in self.scenario.blocs.items():
-            if bloc.partner == partner:
-                value += bloc.pull * self.memberships[bid].get(code, 0.0)
+        blocs = self.scenario.blocs
+        for bid in self.partner_blocs[partner]:
+            value += blocs[bid].pull * self.memberships[bid].get(code, 0.0)
         for e in self._effects("pull"):
             if e.partner == partner and (not e.states or code in e.states):
                 value += e.delta
