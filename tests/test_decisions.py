@@ -134,3 +134,15 @@ def test_shocks_apply_while_active(history: Scenario) -> None:
     assert w.meetings_blocked() and w.disposition("KGZ") == base - 0.2
     w.day = 25.0
     assert not w.meetings_blocked() and w.disposition("KGZ") == base
+
+
+def test_outside_mediation_speeds_border_talks(history: Scenario) -> None:
+    from casim.model.world import ActiveShock
+    from casim.scenario.schema import Effect
+
+    w = _world(history)
+    plain = dec.negotiation_step(w, "KGZ-TJK", 120, np.random.default_rng(5))
+    effect = Effect(target="mediation", pair="KGZ-TJK", delta=0.3)
+    w.shocks.append(ActiveShock("m", 0.0, 1e9, (effect,)))
+    mediated = dec.negotiation_step(w, "KGZ-TJK", 120, np.random.default_rng(5))
+    assert mediated > plain

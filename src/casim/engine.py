@@ -180,6 +180,7 @@ class Engine:
             st.leader, st.disposition = e.leader, e.disposition
             st.leaders_seen += 1
             self.log("leader_change", e.state, e.leader, f"{e.disposition:.2f}", origin)
+            self._reconsider(e.state)
         elif isinstance(e, Shock):
             end = self.day(e.end) if e.end is not None else math.inf
             w.shocks.append(ActiveShock(e.id, self.env.now, end, tuple(e.effects)))
@@ -211,6 +212,7 @@ class Engine:
                 setattr(st, e.field, e.value)
             label = e.field + (f".{e.key}" if e.key else "")
             self.log("stance_change", e.state, label, f"{e.value:.2f}", origin)
+            self._reconsider(e.state)
 
     def _apply_observed(self, e: EventBase) -> None:
         w = self.world
@@ -512,6 +514,7 @@ class Engine:
             st.leaders_seen += 1
             st.leader = f"{code} leader {st.leaders_seen}"
             self.log("leader_change", code, st.leader, f"{st.disposition:.2f}")
+            self._reconsider(code)
 
     def _partners(self, pid: str) -> Proc:
         rate = self.scenario.partners[pid].summit_rate

@@ -232,9 +232,10 @@ def negotiation_step(world: World, pair: str, days: float, rng: np.random.Genera
     """Progress a round of talks adds to a line (zero while frozen after a clash).
 
     step = (negotiation_rate * (1 - difficulty) * will * (1 - T) + ripeness_rate * U * will
-            + arbitration) * days / 365 * G, with will the lower of the two dispositions,
-    U the decayed urgency of recent clashes, arbitration the rate of a bloc both belong
-    to, and G a Gamma(2, 1/2) shock of mean 1.
+            + arbitration + mediation) * days / 365 * G, with will the lower of the two
+    dispositions, U the decayed urgency of recent clashes, arbitration the rate of a bloc
+    both belong to, mediation the active outside mediation (shock effects), and G a
+    Gamma(2, 1/2) shock of mean 1.
     """
     g = rng.gamma(2.0, 0.5)
     b = world.borders[pair]
@@ -249,7 +250,8 @@ def negotiation_step(world: World, pair: str, days: float, rng: np.random.Genera
         members = world.memberships[bid]
         if members.get(b.a, 0.0) == 1.0 and members.get(b.b, 0.0) == 1.0:
             arbitration += bloc.arbitration_rate
-    return float((base + ripe + arbitration) * days / 365.0 * g)
+    outside = arbitration + world.mediation(pair)
+    return float(max(0.0, base + ripe + outside) * days / 365.0 * g)
 
 
 # ---------------------------------------------------------------- leaders

@@ -225,6 +225,10 @@ class World:
     def trade_shock(self) -> float:
         return sum(e.delta for e in self._effects("trade_growth"))
 
+    def mediation(self, pair: str) -> float:
+        """Progress per year that active outside mediation adds to a border's talks."""
+        return sum(e.delta for e in self._effects("mediation") if e.pair == pair)
+
     def disposition(self, code: str) -> float:
         base = self.states[code].disposition
         for e in self._effects("disposition"):

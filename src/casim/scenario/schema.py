@@ -366,10 +366,21 @@ class LeaderChange(EventBase):
 
 
 class Effect(Frozen):
-    """One effect of a shock while it lasts (``tension`` acts once, at the start)."""
+    """One effect of a shock while it lasts (``tension`` acts once, at the start).
+
+    ``delta`` is a score for disposition, pull and tension, a log growth rate for
+    trade_growth, and progress per year on ``pair`` for mediation (outside mediation of a
+    border dispute).
+    """
 
     target: Literal[
-        "meetings_blocked", "host_blocked", "disposition", "pull", "trade_growth", "tension"
+        "meetings_blocked",
+        "host_blocked",
+        "disposition",
+        "pull",
+        "trade_growth",
+        "tension",
+        "mediation",
     ]
     states: list[str] = Field(default_factory=list, description="empty = all participants")
     partner: str | None = None

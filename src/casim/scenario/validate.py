@@ -276,11 +276,11 @@ def _check_event(s: Scenario, e: EventBase, seen: set[str]) -> None:
                     "a partner for a pull effect",
                     format_found(eff.partner),
                 )
-            if eff.target == "tension":
+            if eff.target in ("tension", "mediation"):
                 _need(
                     eff.pair in s.borders,
                     (*loc, "effects", i, "pair"),
-                    "a border pair for a tension effect",
+                    f"a border pair for a {eff.target} effect",
                     format_found(eff.pair),
                 )
 
