@@ -96,8 +96,11 @@ def _window(args: argparse.Namespace) -> tuple[dt.date | None, dt.date | None, d
     pin, known = args.pin_until, args.known_until
     if args.branch is not None:
         if pin is not None or known is not None:
+            given = " and ".join(
+                flag for flag, v in (("--pin-until", pin), ("--known-until", known)) if v
+            )
             raise ScenarioError(
-                "<command line>", "--branch", "no --pin-until or --known-until beside it", "both"
+                "<command line>", "--branch", "no --pin-until or --known-until beside it", given
             )
         pin = known = args.branch
     return pin, known, args.until
