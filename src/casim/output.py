@@ -29,7 +29,7 @@ def write_result(
     """Write the five output files into ``out`` (created if needed); return their paths."""
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise NotADirectoryError(f"{out}: expected a directory, found a file")
+        raise NotADirectoryError(20, "a file, not a directory", str(out))
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))

@@ -71,26 +71,10 @@ def plot_trajectory(
             label="replayed history (pinned)",
         )
     if pin_until is not None:
-        xb = year_fraction(pin_until)
-        ax.axvline(xb, color="0.3", ls="--", lw=1)
-        ax.text(
-            xb,
-            0.97,
-            f" branch {pin_until.isoformat()}",
-            fontsize=8,
-            va="top",
-            ha="left",
-            transform=ax.get_xaxis_transform(),
-        )
+        _mark(ax, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.97, "top")
     if known_until is not None and known_until != pin_until:
-        xk = year_fraction(known_until)
-        ax.axvline(xk, color="0.5", ls=":", lw=1)
-        ax.text(
-            xk,
-            0.02,
-            f" known until {known_until.isoformat()}",
-            fontsize=8,
-            transform=ax.get_xaxis_transform(),
+        _mark(
+            ax, known_until, f" known until {known_until.isoformat()}", ":", "0.5", 0.02, "bottom"
         )
     ax.set_ylim(0, 1)
     ax.set_xlim(years.min(), years.max() + 1)
@@ -102,6 +86,13 @@ def plot_trajectory(
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)
     return ax
+
+
+def _mark(ax: Axes, date: dt.date, text: str, ls: str, colour: str, y: float, va: str) -> None:
+    """A vertical line at a date, labelled at height y (axes fraction)."""
+    x = year_fraction(date)
+    ax.axvline(x, color=colour, ls=ls, lw=1)
+    ax.text(x, y, text, fontsize=8, va=va, ha="left", transform=ax.get_xaxis_transform())
 
 
 def save(ax: Axes, path: Any) -> None:
