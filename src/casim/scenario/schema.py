@@ -259,7 +259,7 @@ class PartnerParams(Sourced):
 
 
 class TradeParams(Sourced):
-    initial_bn: float = param("USD bn", 0, 1_000, "intra-regional trade in the start year")
+    initial_bn: float = param("USD bn", 0.01, 1_000, "intra-regional trade in the start year")
     base_growth: float = param("1/year", -1, 1, "log growth with no integration")
     integration_growth: float = param(
         "1/year", 0, 2, "log growth per unit of index, times the room left below ref_high_bn"
