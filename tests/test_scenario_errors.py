@@ -120,6 +120,15 @@ def test_duplicate_event_id(overlay: Overlay) -> None:
     assert "summit_2018" in err.found
 
 
+def test_two_meetings_in_one_year(overlay: Overlay) -> None:
+    body = (
+        "[[events]]\nid = 'extra'\nkind = 'summit'\ndate = 2018-09-01\nhost = 'UZB'\nsource = 't'\n"
+    )
+    err = _error(overlay(body))
+    assert err.path == "events[0].date"
+    assert "second meeting in 2018" in err.found
+
+
 def test_remove_unknown_event(overlay: Overlay) -> None:
     err = _error(overlay("remove_events = ['summit_2018', 'no_such_event']\n"))
     assert err.path == "remove_events[1]"

@@ -438,8 +438,10 @@ class Engine:
         w.set_tension(pair, min(w.tension(pair), b.baseline))
         self.log("border_treaty_signed", pair, "", "signed", origin)
         for code in (b.a, b.b):
-            delay = dec.ratification_delay(w, code, self.streams(f"ratification:{code}"))
-            self.env.process(self._border_ratify_later(pair, code, delay))
+            rng = self.streams(f"border_ratification:{code}")
+            self.env.process(
+                self._border_ratify_later(pair, code, dec.ratification_delay(w, code, rng))
+            )
         for code in (b.a, b.b):
             self._reconsider(code)
 

@@ -291,8 +291,17 @@ def check_scenario(scenario: Scenario) -> Problem | None:
         _check_top(scenario)
         _check_sources(scenario)
         seen: set[str] = set()
+        meeting_years: set[int] = set()
         for event in scenario.events:
             _check_event(scenario, event, seen)
+            if isinstance(event, Summit):
+                _need(
+                    event.date.year not in meeting_years,
+                    ("events", event.id, "date"),
+                    "at most one consultative meeting a year",
+                    f"a second meeting in {event.date.year}",
+                )
+                meeting_years.add(event.date.year)
     except _Fail as fail:
         return fail.problem
     return None
