@@ -176,7 +176,7 @@ def test_console_script_prints_no_traceback(overlay: Overlay) -> None:
         "[[events]]\nid = 'x'\ndate = 2020-01-01\nsource = 's'\nkind = 'summit'\nhost = 'NOPE'\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "casim.cli", "validate", str(path)],
+        [sys.executable, "-m", "casim", "validate", str(path)],
         capture_output=True,
         text=True,
         check=False,
