@@ -71,7 +71,7 @@ def test_stances_and_index_in_range(history: Scenario, seed: int, branch: dt.dat
     for col in ["disposition", "neutrality", "sovereignty", "capability", "tension_max"]:
         assert panel[col].between(0, 1).all(), col
     assert panel["external_support"].between(-1, 1).all()
-    pulls = [c for c in panel.columns if c.startswith("pull_")]
+    pulls = [c for c in panel.columns if c.startswith(("pull_", "position_", "salience_"))]
     assert ((panel[pulls] >= 0) & (panel[pulls] <= 1)).all().all()
     for col in [*COMPONENTS, "index"]:
         assert index[col].between(0, 1).all(), col
