@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -176,11 +177,7 @@ class Engine:
     def _apply_exogenous(self, e: EventBase, origin: str) -> None:
         w = self.world
         if isinstance(e, LeaderChange):
-            st = w.states[e.state]
-            st.leader, st.disposition = e.leader, e.disposition
-            st.leaders_seen += 1
-            self.log("leader_change", e.state, e.leader, f"{e.disposition:.2f}", origin)
-            self._reconsider(e.state)
+            self._change_leader(e.state, e.leader, e.disposition, origin)
         elif isinstance(e, Shock):
             end = self.day(e.end) if e.end is not None else math.inf
             w.shocks.append(ActiveShock(e.id, self.env.now, end, tuple(e.effects)))
@@ -290,24 +287,10 @@ class Engine:
         if host in w.rotation:
             w.rotation.remove(host)
         w.rotation.append(host)
-        levels: dict[str, str] = {}
-        for code in w.participants:
-            if code in delegations:
-                levels[code] = delegations[code]
-            else:
-                levels[code] = dec.delegation(
-                    w, code, host, _CONSULTATIVE, self.streams(f"attendance:{code}")
-                )
-        w.formats_met[_CONSULTATIVE] = w.formats_met.get(_CONSULTATIVE, 0) + 1
         self.log("summit_held", host, f"meeting_{n}", "held", origin)
-        for code in w.participants:
-            self.log(
-                "summit_attended",
-                code,
-                levels[code],
-                host,
-                "observed" if code in delegations else "model",
-            )
+        levels = self._attendance(
+            w.participants, host, _CONSULTATIVE, delegations, "summit_attended", host
+        )
         w.year_meeting_levels = {c: LEVEL_SCORE[v] for c, v in levels.items()}
         self._bargain(n, levels, pinned)
 
@@ -398,13 +381,18 @@ class Engine:
             self._ratified(doc, code, "model")
         elif (code, doc.id) not in self.observed_ratifications:
             delay = dec.ratification_delay(self.world, code, self.streams(f"ratification:{code}"))
-            self.env.process(self._ratify_later(doc, code, delay))
+            self._later(delay, lambda: self._ratified(doc, code, "model"))
 
-    def _ratify_later(self, doc: Document, code: str, delay: float) -> Proc:
-        yield self.env.timeout(delay)
-        self._sync()
-        if self.env.now <= self.day(self.until):
-            self._ratified(doc, code, "model")
+    def _later(self, delay: float, action: Callable[[], None]) -> None:
+        """Run ``action`` after ``delay`` days, if that is still within the run."""
+
+        def proc() -> Proc:
+            yield self.env.timeout(delay)
+            self._sync()
+            if self.env.now <= self.day(self.until):
+                action()
+
+        self.env.process(proc())
 
     def _ratified(self, doc: Document, code: str, origin: str) -> None:
         if code in doc.ratified:
@@ -439,17 +427,10 @@ class Engine:
         self.log("border_treaty_signed", pair, "", "signed", origin)
         for code in (b.a, b.b):
             rng = self.streams(f"border_ratification:{code}")
-            self.env.process(
-                self._border_ratify_later(pair, code, dec.ratification_delay(w, code, rng))
-            )
+            delay = dec.ratification_delay(w, code, rng)
+            self._later(delay, partial(self.log, "border_treaty_ratified", code, pair, "ratified"))
         for code in (b.a, b.b):
             self._reconsider(code)
-
-    def _border_ratify_later(self, pair: str, code: str, delay: float) -> Proc:
-        yield self.env.timeout(delay)
-        self._sync()
-        if self.env.now <= self.day(self.until):
-            self.log("border_treaty_ratified", code, pair, "ratified")
 
     def _clash(self, pair: str, major: bool, origin: str) -> None:
         w = self.world
@@ -512,11 +493,15 @@ class Engine:
         while st.turnover_hazard > 0:
             yield self.env.timeout(rng.exponential(365.0 / st.turnover_hazard))
             self._sync()
-            st.disposition = dec.successor_disposition(w, code, rng)
-            st.leaders_seen += 1
-            st.leader = f"{code} leader {st.leaders_seen}"
-            self.log("leader_change", code, st.leader, f"{st.disposition:.2f}")
-            self._reconsider(code)
+            disposition = dec.successor_disposition(w, code, rng)
+            self._change_leader(code, f"{code} leader {st.leaders_seen + 1}", disposition, "model")
+
+    def _change_leader(self, code: str, leader: str, disposition: float, origin: str) -> None:
+        st = self.world.states[code]
+        st.leader, st.disposition = leader, disposition
+        st.leaders_seen += 1
+        self.log("leader_change", code, leader, f"{disposition:.2f}", origin)
+        self._reconsider(code)
 
     def _partners(self, pid: str) -> Proc:
         rate = self.scenario.partners[pid].summit_rate
@@ -537,14 +522,31 @@ class Engine:
         self.log("partner_summit", pid, host or "", "held", origin)
         bloc = self.scenario.partners[pid].favours_bloc
         invited = [c for c in w.participants if bloc is None or w.memberships[bloc].get(c, 0.0) > 0]
+        self._attendance(invited, host or "", fmt, delegations, "partner_summit_attended", pid)
+
+    def _attendance(
+        self,
+        invited: list[str],
+        host: str,
+        fmt: str,
+        recorded: dict[str, str],
+        kind: str,
+        outcome: str,
+    ) -> dict[str, str]:
+        """Each invited state's delegation (recorded, else decided), logged; the format
+        then counts one more meeting (its novelty falls)."""
+        w = self.world
+        levels: dict[str, str] = {}
         for code in invited:
-            if code in delegations:
-                level, src = delegations[code], "observed"
+            if code in recorded:
+                levels[code] = recorded[code]
             else:
-                level = dec.delegation(w, code, host or "", fmt, self.streams(f"attendance:{code}"))
-                src = "model"
-            self.log("partner_summit_attended", code, level, pid, src)
+                rng = self.streams(f"attendance:{code}")
+                levels[code] = dec.delegation(w, code, host, fmt, rng)
+            origin = "observed" if code in recorded else "model"
+            self.log(kind, code, levels[code], outcome, origin)
         w.formats_met[fmt] = w.formats_met.get(fmt, 0) + 1
+        return levels
 
     # ---------------------------------------------------------------- yearly
 
