@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import casim
+from casim.output import csv_text
 from casim.paths import default_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,12 +24,8 @@ def render() -> dict[str, str]:
     result = casim.run(casim.load_scenario(default_scenario()), seed=SEED, runs=RUNS)
     events = result.events[result.events.run == 0]
     return {
-        "history_seed1_index.csv": result.index.to_csv(
-            index=False, float_format="%.6g", lineterminator="\n"
-        ),
-        "history_seed1_run0_events.csv": events.to_csv(
-            index=False, float_format="%.6g", lineterminator="\n"
-        ),
+        "history_seed1_index.csv": csv_text(result.index),
+        "history_seed1_run0_events.csv": csv_text(events),
     }
 
 

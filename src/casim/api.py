@@ -22,7 +22,6 @@ import pandas as pd
 from casim._version import __version__
 from casim.engine import Engine, resolved_window
 from casim.model.indicators import COMPONENTS, panel_columns
-from casim.model.world import World
 from casim.record import EVENT_COLUMNS, INDEX_KEYS, PANEL_KEYS, RunRecord
 from casim.rng import run_seed_sequences
 from casim.scenario.schema import Scenario
@@ -51,11 +50,10 @@ def run_one(scenario: Scenario, seq: np.random.SeedSequence, run: int, seed: int
 def frames(scenario: Scenario, records: Iterable[RunRecord]) -> tuple[pd.DataFrame, ...]:
     """Turn run records into the (events, panel, index) frames, in run order."""
     records = sorted(records, key=lambda r: r.run)
-    world = World.from_scenario(scenario)
     ev = pd.DataFrame([row for r in records for row in r.events], columns=list(EVENT_COLUMNS))
     panel = pd.DataFrame(
         [row for r in records for row in r.panel],
-        columns=[*PANEL_KEYS, *panel_columns(world)],
+        columns=[*PANEL_KEYS, *panel_columns(scenario)],
     )
     index = pd.DataFrame(
         [row for r in records for row in r.index],

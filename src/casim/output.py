@@ -13,14 +13,21 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from casim.api import Result
 from casim.engine import resolved_window
 from casim.plotting import plot_trajectory, save
 
-__all__ = ["OUTPUT_FILES", "write_result"]
+__all__ = ["OUTPUT_FILES", "csv_text", "write_result"]
 
 OUTPUT_FILES = ("events.csv", "panel.csv", "index.csv", "manifest.json", "trajectory.png")
 _FLOAT = "%.6g"
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A frame as the CSV text casim writes (no index, 6 significant digits, LF)."""
+    return frame.to_csv(index=False, float_format=_FLOAT, lineterminator="\n")
 
 
 def write_result(
@@ -34,15 +41,12 @@ def write_result(
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
     try:
-        result.events.to_csv(
-            tmp / "events.csv", index=False, float_format=_FLOAT, lineterminator="\n"
-        )
-        result.panel.to_csv(
-            tmp / "panel.csv", index=False, float_format=_FLOAT, lineterminator="\n"
-        )
-        result.index.to_csv(
-            tmp / "index.csv", index=False, float_format=_FLOAT, lineterminator="\n"
-        )
+        for name, frame in (
+            ("events.csv", result.events),
+            ("panel.csv", result.panel),
+            ("index.csv", result.index),
+        ):
+            (tmp / name).write_text(csv_text(frame), encoding="utf-8")
         manifest = dict(result.manifest)
         manifest.update(extra_manifest or {})
         (tmp / "manifest.json").write_text(

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from casim.model.world import World
-from casim.scenario.schema import IndexParams
+from casim.model.world import World, pair_key
+from casim.scenario.schema import IndexParams, Scenario
 
 __all__ = ["COMPONENTS", "components", "index_value", "panel_columns", "state_row"]
 
@@ -71,7 +71,7 @@ def state_row(world: World, code: str) -> list[object]:
     level = levels.get(code, math.nan) if levels else math.nan
     tensions = []
     for other in world.states:
-        key = f"{code}-{other}" if code < other else f"{other}-{code}"
+        key = pair_key(code, other)
         tensions.append(world.tension(key) if key in world.borders else math.nan)  # self: nan
     open_borders = sum(1 for b in world.borders.values() if code in (b.a, b.b) and not b.settled)
     finite = [t for t in tensions if not math.isnan(t)]
@@ -95,9 +95,9 @@ def state_row(world: World, code: str) -> list[object]:
     ]
 
 
-def panel_columns(world: World) -> list[str]:
+def panel_columns(scenario: Scenario) -> list[str]:
     """Column names of :func:`state_row` (after ``run, seed, year, state``)."""
-    codes = list(world.states)
+    codes = list(scenario.states)
     return [
         "participant",
         "leader",
@@ -106,9 +106,9 @@ def panel_columns(world: World) -> list[str]:
         "sovereignty",
         "capability",
         "external_support",
-        *(f"pull_{p}" for p in world.scenario.partners),
-        *(f"position_{d}" for d in world.scenario.dimensions),
-        *(f"salience_{d}" for d in world.scenario.dimensions),
+        *(f"pull_{p}" for p in scenario.partners),
+        *(f"position_{d}" for d in scenario.dimensions),
+        *(f"salience_{d}" for d in scenario.dimensions),
         "meeting_level",
         "documents_signed",
         "documents_ratified",

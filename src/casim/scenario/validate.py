@@ -156,18 +156,12 @@ def _check_top(s: Scenario) -> None:
         for group in ("members", "observers"):
             for i, code in enumerate(getattr(bloc, group)):
                 _need(code in s.states, ("blocs", bid, group, i), "a state code", repr(code))
-    for pair, border in s.borders.items():
+    for pair in s.borders:
         _need(
             _pair_ok(pair, s.states),
             ("borders", pair),
             "two state codes in alphabetical order joined by '-'",
             repr(pair),
-        )
-        _need(
-            border.baseline_tension <= 1,
-            ("borders", pair, "baseline_tension"),
-            "a number from 0 to 1",
-            border.baseline_tension,
         )
     for did, doc in s.documents.items():
         for i, dim in enumerate(doc.scope):
@@ -221,10 +215,8 @@ def _check_top(s: Scenario) -> None:
     )
 
 
-def _check_event(s: Scenario, e: EventBase, seen: set[str]) -> None:
+def _check_event(s: Scenario, e: EventBase) -> None:
     loc: Loc = ("events", e.id)
-    _need(e.id not in seen, (*loc, "id"), "an id no other event has", repr(e.id))
-    seen.add(e.id)
     _need(
         s.start <= e.date <= s.end, (*loc, "date"), f"a date from {s.start} to {s.end}", str(e.date)
     )
@@ -290,10 +282,9 @@ def check_scenario(scenario: Scenario) -> Problem | None:
     try:
         _check_top(scenario)
         _check_sources(scenario)
-        seen: set[str] = set()
         meeting_years: set[int] = set()
         for event in scenario.events:
-            _check_event(scenario, event, seen)
+            _check_event(scenario, event)
             if isinstance(event, Summit):
                 _need(
                     event.date.year not in meeting_years,
