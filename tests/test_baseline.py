@@ -6,19 +6,14 @@ change the output.
 
 from __future__ import annotations
 
-import importlib.util
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_history_matches_the_baseline() -> None:
-    spec = importlib.util.spec_from_file_location(
-        "update_baseline", ROOT / "scripts" / "update_baseline.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    for name, text in module.render().items():
+def test_history_matches_the_baseline(script: Callable[[str], ModuleType]) -> None:
+    for name, text in script("update_baseline").render().items():
         stored = (ROOT / "tests" / "baseline" / name).read_text(encoding="utf-8")
         assert text == stored, f"{name} differs: if intended, run scripts/update_baseline.py"
