@@ -97,6 +97,7 @@ def test_spoiler_sends_nobody_and_blocks_the_founding(history: Scenario) -> None
     assert dec.delegation(w, "UZB", "KAZ", "fmt", rng) == "none"
     with_spoiler = sum(dec.founding_accepted(w, rng) for _ in range(2000))
     w.states["UZB"].disposition = 0.85
+    w.changed()
     without = sum(dec.founding_accepted(w, rng) for _ in range(2000))
     assert with_spoiler * 3 < without
 

@@ -87,9 +87,18 @@ class Engine:
     """One run of one scenario."""
 
     def __init__(
-        self, scenario: Scenario, seq: np.random.SeedSequence, run: int, seed: int
+        self,
+        scenario: Scenario,
+        seq: np.random.SeedSequence,
+        run: int,
+        seed: int,
+        *,
+        panel: bool = True,
     ) -> None:
         self.scenario = scenario
+        self.keep_panel = panel
+        self._iso_day = -1.0
+        self._iso = ""
         self.env = simpy.Environment()
         self.world = World.from_scenario(scenario)
         self.streams = Streams(seq)
@@ -125,7 +134,10 @@ class Engine:
     def log(
         self, kind: str, subject: str, obj: str = "", outcome: str = "", origin: str = "model"
     ) -> None:
-        self.record.event(self.today().isoformat(), kind, subject, obj, outcome, origin)
+        if self.env.now != self._iso_day:
+            self._iso_day = self.env.now
+            self._iso = self.today().isoformat()
+        self.record.event(self._iso, kind, subject, obj, outcome, origin)
 
     # ---------------------------------------------------------------- run
 
@@ -176,6 +188,7 @@ class Engine:
 
     def _apply_exogenous(self, e: EventBase, origin: str) -> None:
         w = self.world
+        w.changed()
         if isinstance(e, LeaderChange):
             self._change_leader(e.state, e.leader, e.disposition, origin)
         elif isinstance(e, Shock):
@@ -499,6 +512,7 @@ class Engine:
     def _change_leader(self, code: str, leader: str, disposition: float, origin: str) -> None:
         st = self.world.states[code]
         st.leader, st.disposition = leader, disposition
+        self.world.changed()
         st.leaders_seen += 1
         self.log("leader_change", code, leader, f"{disposition:.2f}", origin)
         self._reconsider(code)
@@ -518,6 +532,7 @@ class Engine:
         w = self.world
         w.activity[pid] = w.partner_activity(pid) + 1.0
         w.activity_day[pid] = self.env.now
+        w.changed()
         fmt = f"partner:{pid}"
         self.log("partner_summit", pid, host or "", "held", origin)
         bloc = self.scenario.partners[pid].favours_bloc
@@ -558,8 +573,9 @@ class Engine:
             yield self.wait_until(self.day(dt.date(year, 12, 31)) + 0.999)
             self._sync()
             rec = self.record
-            for code in w.states:
-                rec.panel.append((rec.run, rec.seed, year, code, *state_row(w, code)))
+            if self.keep_panel:
+                for code in w.states:
+                    rec.panel.append((rec.run, rec.seed, year, code, *state_row(w, code)))
             comp = components(w)
             index = index_value(comp, self.scenario.parameters.index)
             rec.index.append(

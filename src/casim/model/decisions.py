@@ -160,10 +160,7 @@ def sign_logit(
     distance = sum(st.salience[d] * abs(text[d] - st.position[d]) for d in text) / sal
     security = text.get(s.security_dimension, 0.0)
     binding = sum(text.values()) / len(text) if text else 0.0
-    worst = max(
-        (world.tension_between(code, other) for other in world.participants if other != code),
-        default=0.0,
-    )
+    worst = world.worst_tension(code)
     terms = {
         "disposition": s.disposition * (world.disposition(code) - 0.5),
         "distance": -s.distance * distance,

@@ -2,7 +2,9 @@
 
 This module holds data and the derived views that decisions read (effective disposition
 with shocks applied, pull with blocs, tension with decay). It never imports simpy and never
-draws random numbers; the engine mutates it, decisions only read it.
+draws random numbers; the engine mutates it, decisions only read it. The views of
+disposition, pull and external support are cached for the current day: whoever changes a
+stance, a membership, a shock or a partner's activity calls :meth:`World.changed`.
 """
 
 from __future__ import annotations
@@ -155,8 +157,16 @@ class World:
     settlements_year: int = 0
     documents_generated: int = 0
     partner_blocs: dict[str, list[str]] = field(default_factory=dict)  # partner -> blocs it leads
+    neighbours: dict[str, list[tuple[str, str]]] = field(
+        default_factory=dict
+    )  # code -> (other, pair)
+    version: int = 0  # bumped by ``changed()`` whenever a stance, bloc or partner changes
     _effects_key: tuple[float, int] = (-1.0, -1)
     _effects_cache: dict[str, list[Effect]] = field(default_factory=dict)
+    _views_key: tuple[float, int, int] = (-1.0, -1, -1)
+    _pull_cache: dict[tuple[str, str], float] = field(default_factory=dict)
+    _support_cache: dict[str, float] = field(default_factory=dict)
+    _disposition_cache: dict[str, float] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ building
 
@@ -184,6 +194,8 @@ class World:
                 peak=line.tension,
                 settled_day=0.0 if line.progress >= 1.0 else None,
             )
+            world.neighbours.setdefault(a, []).append((b, pair))
+            world.neighbours.setdefault(b, []).append((a, pair))
         for did, doc in scenario.documents.items():
             world.documents[did] = Document(
                 id=did, spec=doc, in_force_needed=doc.in_force_ratifications
@@ -200,6 +212,22 @@ class World:
         world.rotation = list(scenario.meetings.rotation)
         world.trade_bn = scenario.parameters.trade.initial_bn
         return world
+
+    # ------------------------------------------------------------------ caching
+
+    def changed(self) -> None:
+        """Mark stances, memberships, shocks or partner activity as changed (drops the
+        cached views of disposition, pull and external support)."""
+        self.version += 1
+
+    def _views(self) -> None:
+        """Drop the cached views when the day, the version or the shocks have changed."""
+        key = (self.day, self.version, len(self.shocks))
+        if key != self._views_key:
+            self._views_key = key
+            self._pull_cache.clear()
+            self._support_cache.clear()
+            self._disposition_cache.clear()
 
     # ------------------------------------------------------------------ effects
 
@@ -230,6 +258,13 @@ class World:
         return sum(e.delta for e in self._effects("mediation") if e.pair == pair)
 
     def disposition(self, code: str) -> float:
+        self._views()
+        cached = self._disposition_cache.get(code)
+        if cached is None:
+            cached = self._disposition_cache[code] = self._disposition(code)
+        return cached
+
+    def _disposition(self, code: str) -> float:
         base = self.states[code].disposition
         for e in self._effects("disposition"):
             if not e.states or code in e.states:
@@ -237,6 +272,13 @@ class World:
         return _clip(base)
 
     def pull(self, code: str, partner: str) -> float:
+        self._views()
+        cached = self._pull_cache.get((code, partner))
+        if cached is None:
+            cached = self._pull_cache[code, partner] = self._pull(code, partner)
+        return cached
+
+    def _pull(self, code: str, partner: str) -> float:
         value = self.states[code].pull.get(partner, 0.0)
         blocs = self.scenario.blocs
         for bid in self.partner_blocs[partner]:
@@ -255,6 +297,13 @@ class World:
 
     def external_support(self, code: str) -> float:
         """Net pull of partners toward regional formats for one state, in [-1, 1]."""
+        self._views()
+        cached = self._support_cache.get(code)
+        if cached is None:
+            cached = self._support_cache[code] = self._external_support(code)
+        return cached
+
+    def _external_support(self, code: str) -> float:
         boost = self.scenario.parameters.partners.summit_boost
         total = 0.0
         for pid, partner in self.scenario.partners.items():
@@ -291,6 +340,16 @@ class World:
     def tension_between(self, a: str, b: str) -> float:
         key = pair_key(a, b)
         return self.tension(key) if key in self.borders else 0.0
+
+    def worst_tension(self, code: str) -> float:
+        """The highest tension today between a state and another participant (0 if none)."""
+        worst = 0.0
+        for other, pair in self.neighbours.get(code, ()):
+            if other in self.participants:
+                t = self.tension(pair)
+                if t > worst:
+                    worst = t
+        return worst
 
     def recent_major(self, a: str, b: str, days: float) -> bool:
         border = self.borders.get(pair_key(a, b))
