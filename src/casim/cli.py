@@ -2,6 +2,7 @@
 
 Exit status: 0 on success, 2 on bad input (one line on stderr naming the file, the key
 path, what was expected and what was found; never a traceback), 130 when interrupted.
+``casim sweep`` exits 1 when any run failed (its last line says how many).
 """
 
 from __future__ import annotations
@@ -89,6 +90,31 @@ def _parser() -> argparse.ArgumentParser:
 
     p_val = sub.add_parser("validate", help="check a scenario file and exit 0 (sound) or 2")
     p_val.add_argument("scenario", type=Path)
+
+    p_sw = sub.add_parser("sweep", help="run an experiment file: ensembles, grids, sampled designs")
+    p_sw.add_argument("experiment", type=Path, help="experiment file (experiments/*.toml)")
+    p_sw.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+    p_sw.add_argument(
+        "--backend", choices=("local", "dask"), default="local", help="default: local"
+    )
+    p_sw.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask: a running scheduler (tcp://HOST:PORT); default: a LocalCluster",
+    )
+    p_sw.add_argument("--out", type=Path, help="output directory (default out/<experiment name>)")
+    p_sw.add_argument("--resume", action="store_true", help="complete a stopped sweep in --out")
+
+    p_an = sub.add_parser(
+        "analyze", help="sensitivity indices, summaries and plots of a stored sweep"
+    )
+    p_an.add_argument("sweep_dir", type=Path, metavar="DIR", help="a sweep's --out directory")
+    p_an.add_argument(
+        "--output",
+        action="append",
+        metavar="COLUMN",
+        help="output column to analyse (repeatable; default: the experiment's [analysis])",
+    )
     return parser
 
 
@@ -148,6 +174,64 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from casim.experiment import load_experiment, sweep
+    from casim.experiment.backends import BackendError
+
+    if args.scheduler is not None and args.backend != "dask":
+        raise ScenarioError(
+            "<command line>", "--scheduler", "--backend dask beside it", args.scheduler
+        )
+    exp = load_experiment(args.experiment)
+    out = args.out or Path("out") / exp.name
+    print(
+        f"casim {__version__}: sweep {exp.name} ({exp.spec.design.kind} design, "
+        f"{exp.spec.replicates} replicate(s) per point) into {out}",
+        flush=True,
+    )
+    try:
+        result = sweep(
+            exp,
+            out,
+            jobs=args.jobs,
+            backend=args.backend,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            progress=sys.stderr,
+            command=["casim", *argv],
+        )
+    except BackendError as err:
+        print(f"casim: error: {err}; stored runs are kept, --resume continues", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            f"casim: interrupted; whole chunks are stored in {out / 'results'}, "
+            "run again with --resume to complete the sweep",
+            file=sys.stderr,
+        )
+        return 130
+    rate = result.computed / result.seconds if result.seconds > 0 else 0.0
+    print(
+        f"computed {result.computed} run(s) in {result.seconds:.1f} s ({rate:.0f} runs/s); "
+        f"{result.stored_before} were stored already"
+    )
+    print(f"results: {out / 'results'} (pandas.read_parquet)")
+    if result.failed:
+        print(f"sweep: {result.runs} runs, {result.failed} failed (see {out / 'failures.csv'})")
+        return 1
+    print(f"sweep: {result.runs} runs, 0 failed")
+    return 0
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from casim.experiment.analyze import analyze
+
+    written = analyze(args.sweep_dir, outputs=args.output)
+    for path in written:
+        print(f"  wrote {path}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``casim`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -155,6 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _cmd_run(args, argv)
+        if args.command == "sweep":
+            return _cmd_sweep(args, argv)
+        if args.command == "analyze":
+            return _cmd_analyze(args)
         return _cmd_validate(args)
     except ScenarioError as err:
         print(f"casim: error: {err}", file=sys.stderr)

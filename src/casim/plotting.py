@@ -15,7 +15,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-__all__ = ["new_axes", "plot_trajectory", "save", "year_fraction"]
+__all__ = [
+    "new_axes",
+    "plot_fan",
+    "plot_heatmap",
+    "plot_sensitivity",
+    "plot_trajectory",
+    "save",
+    "year_fraction",
+]
 
 
 def year_fraction(date: dt.date) -> float:
@@ -105,3 +113,118 @@ def save(ax: Axes, path: Any) -> None:
     if suffix == "svg":
         metadata = {"Date": None, "Creator": None}
     fig.savefig(path, metadata=metadata)
+
+
+def plot_fan(
+    rows: pd.DataFrame,
+    *,
+    prefix: str = "index_",
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """A fan chart from sweep rows (one row per run, columns ``<prefix><year>``): the
+    median per year and the 50% and 90% bands across runs."""
+    ax = ax if ax is not None else new_axes()
+    cols = [c for c in rows.columns if c.startswith(prefix) and c[len(prefix) :].isdigit()]
+    years = np.array([int(c[len(prefix) :]) for c in cols], dtype=float)
+    data = rows[cols].to_numpy(dtype=float)
+    data = data[~np.isnan(data).all(axis=1)]
+    x = years + 0.5
+    colour = "tab:blue"
+    if len(data) > 1:
+        q = np.nanquantile(data, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        ax.fill_between(x, q[0], q[4], color=colour, alpha=0.15, lw=0, label="90% band")
+        ax.fill_between(x, q[1], q[3], color=colour, alpha=0.3, lw=0, label="50% band")
+        median = q[2]
+    else:
+        median = data[0] if len(data) else np.full(len(x), np.nan)
+    ax.plot(x, median, color=colour, lw=2, marker="o", ms=2.5, label="median")
+    ax.set_ylim(0, 1)
+    if len(years):
+        ax.set_xlim(years.min(), years.max() + 1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+    ax.set_xlabel("year")
+    ax.set_ylabel("integration index (0-1)")
+    ax.set_title(title or f"integration index per year ({len(data)} runs)", fontsize=8)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_heatmap(
+    rows: pd.DataFrame,
+    x: str,
+    y: str,
+    value: str,
+    *,
+    bins: int = 8,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """The mean of ``value`` over two parameters: one cell per grid value, or ``bins``
+    equal bins per axis when there are more distinct values than that (sampled designs)."""
+    ax = ax if ax is not None else new_axes(7.0, 5.5)
+    frame = rows[[x, y, value]].dropna()
+
+    def cells(col: str) -> pd.Series:
+        values = frame[col]
+        if values.nunique() <= bins:
+            return values.round(6)
+        return pd.cut(values, bins=bins).map(lambda iv: round(iv.mid, 3)).astype(float)
+
+    table = frame.assign(_x=cells(x), _y=cells(y)).pivot_table(
+        index="_y", columns="_x", values=value, aggfunc="mean", observed=True
+    )
+    image = ax.imshow(table.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(table.shape[1]), [f"{v:g}" for v in table.columns], fontsize=8)
+    ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index], fontsize=8)
+    for (i, j), v in np.ndenumerate(table.to_numpy(dtype=float)):
+        if not np.isnan(v):
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color="white")
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    fig.colorbar(image, ax=ax, label=f"mean {value}")
+    ax.set_title(title or f"mean {value}\nover {x} and {y}", fontsize=10)
+    return ax
+
+
+def plot_sensitivity(
+    table: pd.DataFrame, *, method: str, title: str | None = None, ax: Axes | None = None
+) -> Axes:
+    """Sensitivity bars from ``casim analyze``'s table: Sobol S1 and ST with their
+    confidence intervals, or Morris mu* with its interval and sigma, per parameter and
+    output."""
+    ax = ax if ax is not None else new_axes()
+    measures: list[tuple[str, str | None, str]]
+    if method == "sobol":
+        measures = [("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total ST")]
+        ylabel = "Sobol index (share of output variance)"
+    else:
+        measures = [("mu_star", "mu_star_conf", "mu*"), ("sigma", None, "sigma")]
+        ylabel = "Morris elementary effect (output units)"
+    outputs = list(dict.fromkeys(table["output"]))
+    params = list(dict.fromkeys(table["parameter"]))
+    groups = [(o, m) for o in outputs for m in measures]
+    width = 0.8 / len(groups)
+    base = np.arange(len(params), dtype=float)
+    colours = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
+    for k, (output, (col, conf, label)) in enumerate(groups):
+        part = table[table["output"] == output].set_index("parameter").reindex(params)
+        err = part[conf].to_numpy(dtype=float) if conf else None
+        ax.bar(
+            base + (k - (len(groups) - 1) / 2) * width,
+            part[col].to_numpy(dtype=float),
+            width,
+            yerr=err,
+            capsize=2,
+            color=colours[k % len(colours)],
+            label=f"{label}, {output}",
+        )
+    ax.set_xticks(base, params, rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.axhline(0, color="0.3", lw=0.8)
+    ax.set_title(title or f"{method.capitalize()} sensitivity of {', '.join(outputs)}")
+    ax.legend(fontsize=7)
+    ax.grid(axis="y", alpha=0.3)
+    return ax

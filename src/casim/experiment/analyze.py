@@ -1,0 +1,211 @@
+"""``casim analyze DIR``: what a stored sweep says, as tables and figures.
+
+Writes into ``DIR/analysis/``:
+
+- ``summary.csv``: per design point, the parameter values and, per analysed output, the
+  number of successful runs, mean, standard deviation and the 5/50/95% quantiles;
+- ``sensitivity.csv`` (sobol and morris designs): per output and parameter, Sobol S1, ST
+  (and S2 with second order) with 95% confidence intervals, or Morris mu, mu*, sigma and
+  the interval of mu*, computed by SALib on the mean output of each design point;
+- ``fan.png``: the integration index per year, a fan per design point (up to 12 points,
+  spread evenly over the design when there are more);
+- ``heatmap.png`` (two or more parameters): the mean of the first analysed output over the
+  first two parameters;
+- ``sensitivity.png`` (sobol and morris): the indices as bars.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from casim.plotting import plot_fan, plot_heatmap, plot_sensitivity, save
+from casim.scenario.errors import ScenarioError
+
+__all__ = ["analyze", "load_sweep"]
+
+_MAX_FANS = 12
+
+
+def load_sweep(out: str | Path) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The manifest and the rows of a stored sweep (runs in (point, replicate) order)."""
+    out = Path(out)
+    meta = out / "sweep.json"
+    if not meta.is_file():
+        raise ScenarioError(out, "sweep.json", "a sweep's output directory", "no sweep.json")
+    manifest: dict[str, Any] = json.loads(meta.read_text(encoding="utf-8"))
+    results = out / "results"
+    files = sorted(results.glob("chunk-*.parquet")) if results.is_dir() else []
+    if not files:
+        raise ScenarioError(out, "results", "stored runs", "none")
+    rows = pd.read_parquet(results)
+    return manifest, rows
+
+
+def analyze(out: str | Path, outputs: list[str] | None = None) -> list[Path]:
+    """Write the summary, the sensitivity indices and the figures; return the paths."""
+    out = Path(out)
+    manifest, rows = load_sweep(out)
+    params: list[str] = manifest["design"]["columns"]
+    columns: list[str] = manifest["outputs"]
+    chosen = outputs or manifest.get("analysis_outputs") or _default_outputs(columns)
+    for name in chosen:
+        if name not in columns:
+            raise ScenarioError(
+                out, "--output", f"an output column ({', '.join(columns[:4])}, ...)", name
+            )
+    expected = manifest["runs"]
+    if len(rows) < expected:
+        raise ScenarioError(
+            out, "results", f"all {expected} runs (finish with --resume)", f"{len(rows)} runs"
+        )
+    ok = rows[rows["error"].isna()]
+    target = out / "analysis"
+    target.mkdir(exist_ok=True)
+    written = [_summary(ok, params, chosen, manifest["points"], target / "summary.csv")]
+    kind = manifest["design"]["kind"]
+    if kind in ("sobol", "morris"):
+        table = _sensitivity(manifest, rows, params, chosen)
+        path = target / "sensitivity.csv"
+        table.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+        written.append(path)
+        ax = plot_sensitivity(table, method=kind)
+        save(ax, target / "sensitivity.png")
+        written.append(target / "sensitivity.png")
+    if any(c.startswith("index_") for c in columns):
+        written.append(_fans(ok, params, manifest, target / "fan.png"))
+    if len(params) >= 2:
+        ax = plot_heatmap(
+            ok,
+            params[0],
+            params[1],
+            chosen[0],
+            title=f"mean {chosen[0]} ({len(ok)} runs)\nover {params[0]} and {params[1]}",
+        )
+        save(ax, target / "heatmap.png")
+        written.append(target / "heatmap.png")
+    return written
+
+
+def _default_outputs(columns: list[str]) -> list[str]:
+    index = [c for c in columns if c.startswith("index_")]
+    return [index[-1]] if index else columns[:1]
+
+
+def _summary(
+    ok: pd.DataFrame, params: list[str], chosen: list[str], points: int, path: Path
+) -> Path:
+    grouped = ok.groupby("point")
+    table = pd.DataFrame(index=pd.RangeIndex(points, name="point"))
+    if params:
+        table = table.join(grouped[params].first())
+    for name in chosen:
+        g = grouped[name]
+        table[f"{name}_n"] = g.count()
+        table[f"{name}_mean"] = g.mean()
+        table[f"{name}_sd"] = g.std()
+        for q in (0.05, 0.5, 0.95):
+            table[f"{name}_q{int(q * 100):02d}"] = g.quantile(q)
+    table.reset_index().to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+    return path
+
+
+def _point_means(rows: pd.DataFrame, name: str, points: int, out: str) -> np.ndarray:
+    means = rows.groupby("point")[name].mean().reindex(range(points))
+    missing = int(means.isna().sum())
+    if missing:
+        raise ScenarioError(
+            out,
+            name,
+            "a value at every design point (SALib needs them all)",
+            f"{missing} point(s) where every run failed",
+        )
+    return means.to_numpy(dtype=float)
+
+
+def _sensitivity(
+    manifest: dict[str, Any], rows: pd.DataFrame, params: list[str], chosen: list[str]
+) -> pd.DataFrame:
+    design = manifest["design"]
+    problem = design["problem"]
+    points = manifest["points"]
+    seed = int(manifest["seed"]) + 1  # SALib treats 0 as "no seed"
+    x = rows.groupby("point")[params].first().reindex(range(points)).to_numpy(dtype=float)
+    records: list[dict[str, Any]] = []
+    for name in chosen:
+        y = _point_means(rows, name, points, manifest["experiment"])
+        if design["kind"] == "sobol":
+            from SALib.analyze import sobol
+
+            res = sobol.analyze(problem, y, calc_second_order=design["second_order"], seed=seed)
+            for i, p in enumerate(params):
+                rec = {
+                    "output": name,
+                    "parameter": p,
+                    "S1": res["S1"][i],
+                    "S1_conf": res["S1_conf"][i],
+                    "ST": res["ST"][i],
+                    "ST_conf": res["ST_conf"][i],
+                }
+                if design["second_order"]:
+                    for j, q in enumerate(params):
+                        if j > i:
+                            rec[f"S2_{q}"] = res["S2"][i][j]
+                records.append(rec)
+        else:
+            from SALib.analyze import morris
+
+            res = morris.analyze(problem, x, y, num_levels=design["levels"], seed=seed)
+            for i, p in enumerate(params):
+                records.append(
+                    {
+                        "output": name,
+                        "parameter": p,
+                        "mu": res["mu"][i],
+                        "mu_star": res["mu_star"][i],
+                        "sigma": res["sigma"][i],
+                        "mu_star_conf": res["mu_star_conf"][i],
+                    }
+                )
+    return pd.DataFrame.from_records(records)
+
+
+def _short(column: str) -> str:
+    """The last two parts of a key path (states.TKM.neutrality -> TKM.neutrality)."""
+    return ".".join(column.split(".")[-2:])
+
+
+def _fans(ok: pd.DataFrame, params: list[str], manifest: dict[str, Any], path: Path) -> Path:
+    points = manifest["points"]
+    picked = sorted({round(v) for v in np.linspace(0, points - 1, min(points, _MAX_FANS))})
+    ncols = min(4, len(picked))
+    nrows = -(-len(picked) // ncols)
+    fig = Figure(figsize=(3.2 * ncols + 0.6, 2.6 * nrows + 0.8), dpi=110)
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
+    for k, point in enumerate(picked):
+        ax = axes[k // ncols][k % ncols]
+        part = ok[ok["point"] == point]
+        label = (
+            ", ".join(f"{_short(p)}={part[p].iloc[0]:.3g}" for p in params)
+            if params and len(part)
+            else "all runs"
+        )
+        plot_fan(part, title=f"point {point}: {label} ({len(part)} runs)", ax=ax)
+        if k % ncols:
+            ax.set_ylabel("")
+    for k in range(len(picked), nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    axes[0][0].legend(fontsize=7, loc="lower right")
+    shown = (
+        f"{len(picked)} of {points} design points"
+        if len(picked) < points
+        else (f"{points} design point{'s' if points > 1 else ''}")
+    )
+    fig.suptitle(f"{manifest['experiment']}: integration index per year, {shown}")
+    save(axes[0][0], path)
+    return path

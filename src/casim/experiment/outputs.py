@@ -1,0 +1,80 @@
+"""What one run of a sweep keeps: a flat row of numbers read off its record.
+
+Pure Python over the run's rows (no pandas): this is on the hot path of every sweep.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from casim.model.indicators import COMPONENTS
+from casim.record import RunRecord
+
+__all__ = ["OutputPlan"]
+
+_EV_DATE, _EV_KIND, _EV_SUBJECT, _EV_OBJECT = 2, 3, 4, 5
+_IX_YEAR, _IX_FIRST_COMPONENT, _IX_INDEX = 2, 4, -1
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text)
+
+
+@dataclass(frozen=True)
+class OutputPlan:
+    """The output columns of a sweep and how to fill them from a run record."""
+
+    years: tuple[int, ...]
+    components: bool
+    event_counts: tuple[str, ...]
+    signatures: tuple[str, ...]
+    settlements: tuple[str, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        cols = [f"index_{y}" for y in self.years]
+        if self.components:
+            cols += [f"{c}_{y}" for y in self.years for c in COMPONENTS]
+        cols += [f"n_{_slug(k)}" for k in self.event_counts]
+        cols += [f"signed_{d}" for d in self.signatures]
+        cols += [f"settled_{p}" for p in self.settlements]
+        return cols
+
+    def values(self, rec: RunRecord) -> list[float]:
+        """The row of one run, in the order of :attr:`columns`."""
+        by_year = {row[_IX_YEAR]: row for row in rec.index}
+        out: list[float] = []
+        for y in self.years:
+            row = by_year.get(y)
+            out.append(float(row[_IX_INDEX]) if row else math.nan)  # type: ignore[arg-type]
+        if self.components:
+            for y in self.years:
+                row = by_year.get(y)
+                for j in range(len(COMPONENTS)):
+                    value = row[_IX_FIRST_COMPONENT + j] if row else math.nan
+                    out.append(float(value))  # type: ignore[arg-type]
+        if self.event_counts:
+            counts = dict.fromkeys(self.event_counts, 0)
+            for ev in rec.events:
+                kind = ev[_EV_KIND]
+                for key in self.event_counts:
+                    want, _, obj = key.partition(":")
+                    if kind == want and (not obj or ev[_EV_OBJECT] == obj):
+                        counts[key] += 1
+            out += [float(counts[k]) for k in self.event_counts]
+        for doc in self.signatures:
+            signers = {
+                ev[_EV_SUBJECT]
+                for ev in rec.events
+                if ev[_EV_KIND] == "treaty_signed" and ev[_EV_OBJECT] == doc
+            }
+            out.append(float(len(signers)))
+        for pair in self.settlements:
+            year = math.nan
+            for ev in rec.events:
+                if ev[_EV_KIND] == "border_treaty_signed" and ev[_EV_SUBJECT] == pair:
+                    year = float(str(ev[_EV_DATE])[:4])
+                    break
+            out.append(year)
+        return out

@@ -1,0 +1,285 @@
+"""Experiment files: which scenario, which parameters vary and how, what to keep per run.
+
+An experiment is validated completely before any run: its keys, its scenario (loaded and
+checked as ``casim validate`` would), every parameter path, every grid value and the ends
+of every sampled range (applied to the scenario and validated again), and every output.
+Every failure is one :class:`~casim.scenario.errors.ScenarioError` naming the experiment
+file, the key path, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from casim.engine import resolved_window
+from casim.experiment.overrides import PathError, apply_values, leaves
+from casim.scenario.errors import ScenarioError, format_found
+from casim.scenario.load import _raise_validation, load_scenario, load_toml, with_window
+from casim.scenario.schema import EVENT_MODELS, Scenario
+from casim.scenario.validate import check_scenario
+
+__all__ = [
+    "DesignSpec",
+    "Experiment",
+    "ExperimentFile",
+    "OutputsSpec",
+    "ParameterSpec",
+    "load_experiment",
+]
+
+#: Kinds of the event log that ``event_counts`` may name (the engine's log kinds).
+LOG_KINDS: frozenset[str] = frozenset(
+    {
+        "summit_held",
+        "summit_attended",
+        "summit_postponed",
+        "document_proposed",
+        "document_opened",
+        "treaty_signed",
+        "treaty_deferred",
+        "treaty_ratified",
+        "treaty_in_force",
+        "border_clash",
+        "border_treaty_signed",
+        "border_treaty_ratified",
+        "partner_summit",
+        "partner_summit_attended",
+        *EVENT_MODELS,
+    }
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ParameterSpec(_Strict):
+    """One varied parameter: a key path, and its grid values or its sampled range."""
+
+    path: str = Field(description="key path in the scenario, e.g. states.TKM.neutrality")
+    name: str | None = Field(None, description="column name (default: the path)")
+    op: Literal["set", "scale"] = Field(
+        "set", description="set the value, or scale every number the path names by it"
+    )
+    values: list[float] | None = Field(None, min_length=1, description="grid values")
+    low: float | None = Field(None, description="lower end of a sampled range")
+    high: float | None = Field(None, description="upper end of a sampled range")
+
+    @property
+    def column(self) -> str:
+        return self.name or self.path
+
+
+class DesignSpec(_Strict):
+    """How design points are chosen."""
+
+    kind: Literal["grid", "lhs", "sobol", "morris"] = "grid"
+    samples: int = Field(
+        64, ge=1, le=1_000_000, description="base sample size of lhs, sobol and morris designs"
+    )
+    levels: int = Field(4, ge=2, le=64, description="grid levels of a morris design")
+    second_order: bool = Field(False, description="sobol: also the second-order indices")
+    common_random_numbers: bool = Field(
+        False,
+        description="replicate r of every point uses the same random streams "
+        "(SeedSequence(seed).spawn(replicates)[r], as `casim run`); "
+        "default: independent streams per point and replicate",
+    )
+
+
+class RunSpec(_Strict):
+    """The run window, as on the ``casim run`` command line."""
+
+    branch: dt.date | None = None
+    pin_until: dt.date | None = None
+    known_until: dt.date | None = None
+    until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _branch_alone(self) -> RunSpec:
+        if self.branch is not None and (self.pin_until or self.known_until):
+            raise ValueError("branch without pin_until or known_until beside it")
+        return self
+
+
+class OutputsSpec(_Strict):
+    """What each run keeps (one row per run; columns named below)."""
+
+    index_years: list[int] | Literal["all"] = Field(
+        "all", description="index_<year> columns: the integration index at each year's end"
+    )
+    components: bool = Field(False, description="also <component>_<year> for each index year")
+    event_counts: list[str] = Field(
+        default_factory=list,
+        description="n_<kind> columns: events of each kind in the run; "
+        "'kind:object' counts only that object (e.g. border_clash:major)",
+    )
+    signatures: list[str] = Field(
+        default_factory=list, description="signed_<doc>: states that signed the document"
+    )
+    settlements: list[str] = Field(
+        default_factory=list,
+        description="settled_<pair>: year of the border treaty (NaN when none in the run)",
+    )
+
+
+class AnalysisSpec(_Strict):
+    """Defaults of ``casim analyze``."""
+
+    outputs: list[str] = Field(default_factory=list, description="output columns to analyse")
+
+
+class ExperimentFile(_Strict):
+    """The keys of an experiment file."""
+
+    scenario: str = Field(description="scenario file, relative to the experiment file")
+    name: str | None = None
+    description: str = ""
+    seed: int = Field(ge=0, description="experiment seed")
+    replicates: int = Field(1, ge=1, le=10_000_000, description="runs per design point")
+    run: RunSpec = Field(default_factory=RunSpec)
+    design: DesignSpec = Field(default_factory=DesignSpec)
+    parameters: list[ParameterSpec] = Field(default_factory=list)
+    outputs: OutputsSpec = Field(default_factory=OutputsSpec)
+    analysis: AnalysisSpec = Field(default_factory=AnalysisSpec)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment: its file, its scenario (window applied), its years."""
+
+    path: Path
+    spec: ExperimentFile
+    scenario_path: Path
+    scenario: Scenario
+    years: tuple[int, ...]  # index years kept
+    text: str  # the experiment file as written
+
+    @property
+    def name(self) -> str:
+        return self.spec.name or self.path.stem
+
+    def fingerprint(self) -> str:
+        """A digest of everything that decides the rows (file, resolved scenario)."""
+        h = hashlib.sha256()
+        h.update(json.dumps(self.spec.model_dump(mode="json"), sort_keys=True).encode())
+        h.update(json.dumps(self.scenario.model_dump(mode="json"), sort_keys=True).encode())
+        return h.hexdigest()[:16]
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and validate an experiment file; raise ScenarioError on any defect."""
+    path = Path(path)
+    raw = load_toml(path)
+    try:
+        spec = ExperimentFile.model_validate(raw)
+    except ValidationError as err:
+        _raise_validation(err, path, "")
+    scenario_path = Path(spec.scenario)
+    if not scenario_path.is_absolute():
+        scenario_path = path.parent / scenario_path
+    if not scenario_path.is_file():
+        raise ScenarioError(path, "scenario", "an existing scenario file", str(scenario_path))
+    base = load_scenario(scenario_path)
+    r = spec.run
+    pin, known = (r.branch, r.branch) if r.branch else (r.pin_until, r.known_until)
+    scenario = with_window(base, pin_until=pin, known_until=known, until=r.until, source=str(path))
+    _check_parameters(path, spec, scenario)
+    years = _check_outputs(path, spec, scenario)
+    text = path.read_text(encoding="utf-8")
+    return Experiment(path, spec, scenario_path, scenario, years, text)
+
+
+def _check_parameters(path: Path, spec: ExperimentFile, scenario: Scenario) -> None:
+    kind = spec.design.kind
+    seen: set[str] = set()
+    for i, p in enumerate(spec.parameters):
+        where = f"parameters[{i}]"
+        if p.column in seen:
+            raise ScenarioError(path, f"{where}.path", "a parameter not varied twice", p.column)
+        seen.add(p.column)
+        try:
+            list(leaves(scenario, p.path))
+        except PathError as err:
+            raise ScenarioError(
+                path, f"{where}.path", "a key path to a number of the scenario", str(err)
+            ) from None
+        if kind == "grid":
+            if p.values is None:
+                raise ScenarioError(path, f"{where}.values", "grid values (a list)", "nothing")
+            trial = p.values
+        else:
+            if p.low is None or p.high is None or not p.low < p.high:
+                found = f"low={p.low}, high={p.high}"
+                raise ScenarioError(path, f"{where}", f"low < high for a {kind} design", found)
+            trial = [p.low, p.high]
+        for value in trial:
+            _check_value(path, where, scenario, p, value)
+    n = spec.design.samples
+    if kind == "sobol" and n & (n - 1):
+        raise ScenarioError(path, "design.samples", "a power of two for sobol", str(n))
+    if kind in ("sobol", "morris") and not spec.parameters:
+        raise ScenarioError(path, "parameters", f"at least one parameter for {kind}", "none")
+
+
+def _check_value(path: Path, where: str, scenario: Scenario, p: ParameterSpec, v: float) -> None:
+    """Apply one value and validate the scenario that results, naming the experiment key."""
+    changed = apply_values(scenario, {p.path: v}, {p.path: p.op})
+    try:
+        checked = Scenario.model_validate(changed.model_dump())
+    except ValidationError as err:
+        first = err.errors()[0]
+        expected = str(first["msg"]).removeprefix("Input should be ")
+        loc = ".".join(str(x) for x in first["loc"])
+        raise ScenarioError(
+            path, where, f"values that keep {loc} valid ({expected})", format_found(v)
+        ) from None
+    problem = check_scenario(checked)
+    if problem is not None:
+        _, expected, found = problem
+        raise ScenarioError(
+            path, where, f"a value that keeps the scenario sound: {expected}", found
+        )
+
+
+def _check_outputs(path: Path, spec: ExperimentFile, scenario: Scenario) -> tuple[int, ...]:
+    o = spec.outputs
+    _, _, until = resolved_window(scenario)
+    span = range(scenario.start.year, until.year + 1)
+    if o.index_years == "all":
+        years = tuple(span)
+    else:
+        for i, y in enumerate(o.index_years):
+            if y not in span:
+                raise ScenarioError(
+                    path,
+                    f"outputs.index_years[{i}]",
+                    f"a year from {span.start} to {span.stop - 1}",
+                    str(y),
+                )
+        years = tuple(sorted(set(o.index_years)))
+    for i, item in enumerate(o.event_counts):
+        kind = item.split(":", 1)[0]
+        if kind not in LOG_KINDS:
+            raise ScenarioError(
+                path, f"outputs.event_counts[{i}]", "an event kind of the log", repr(item)
+            )
+    for i, doc in enumerate(o.signatures):
+        if doc not in scenario.documents:
+            known = ", ".join(scenario.documents)
+            raise ScenarioError(
+                path, f"outputs.signatures[{i}]", f"a document id ({known})", repr(doc)
+            )
+    for i, pair in enumerate(o.settlements):
+        if pair not in scenario.borders:
+            raise ScenarioError(
+                path, f"outputs.settlements[{i}]", "a border pair of the scenario", repr(pair)
+            )
+    return years

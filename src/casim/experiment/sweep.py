@@ -1,0 +1,308 @@
+"""Running an experiment: chunks of runs on a backend, rows streamed to a Parquet dataset.
+
+Beside ``DIR/results/`` a sweep writes, before its first run:
+
+- ``experiment.toml``: the experiment file as written;
+- ``design.csv``: one row per design point (``point`` and the parameter values);
+- ``sweep.json``: the resolved experiment, scenario, design, output columns, seed
+  derivation and versions, and a fingerprint that ``--resume`` checks;
+
+and after its last: ``failures.csv`` (point, replicate, seed, error of each failed run).
+Each invocation also appends a line to ``sessions.jsonl`` (command, backend, jobs, runs
+computed, wall time), the one file that depends on how the sweep was run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import platform
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from casim._version import __version__
+from casim.engine import resolved_window
+from casim.experiment.backends import open_backend
+from casim.experiment.design import Design, build_design
+from casim.experiment.outputs import OutputPlan
+from casim.experiment.spec import Experiment, load_experiment
+from casim.experiment.store import ResultStore, schema
+from casim.experiment.worker import Chunk, Payload
+from casim.scenario.errors import ScenarioError
+
+__all__ = ["SweepResult", "chunks_of", "plan_outputs", "sweep"]
+
+_MAX_CHUNK = 64
+_MIN_CHUNKS = 32
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What a sweep did."""
+
+    out: Path
+    runs: int  # runs in the experiment
+    stored_before: int  # runs already stored when this invocation began
+    computed: int  # runs computed by this invocation
+    failed: int  # failed runs stored in all
+    seconds: float
+
+
+def plan_outputs(exp: Experiment) -> OutputPlan:
+    o = exp.spec.outputs
+    return OutputPlan(
+        years=exp.years,
+        components=o.components,
+        event_counts=tuple(o.event_counts),
+        signatures=tuple(o.signatures),
+        settlements=tuple(o.settlements),
+    )
+
+
+def chunks_of(total: int) -> list[Chunk]:
+    """Cut ``total`` runs into chunks: a function of the total alone (not of jobs)."""
+    size = max(1, min(_MAX_CHUNK, math.ceil(total / _MIN_CHUNKS)))
+    return [
+        Chunk(i, first, min(size, total - first)) for i, first in enumerate(range(0, total, size))
+    ]
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, path)
+
+
+def _design_csv(design: Design) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["point", *design.columns])
+    for i, row in enumerate(design.values):
+        w.writerow([i, *(repr(float(v)) for v in row)])
+    return buf.getvalue()
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"casim": __version__, "python": platform.python_version()}
+    for dist in ("numpy", "simpy", "pydantic", "pyarrow", "SALib"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:  # pragma: no cover - all are core dependencies
+            out[dist] = "absent"
+    return out
+
+
+def _manifest(exp: Experiment, design: Design, plan: OutputPlan, chunk_runs: int) -> dict[str, Any]:
+    pin, known, until = resolved_window(exp.scenario)
+    spec = exp.spec
+    return {
+        "fingerprint": exp.fingerprint(),
+        "experiment": exp.name,
+        "experiment_file": str(exp.path),
+        "scenario_file": str(exp.scenario_path),
+        "seed": spec.seed,
+        "replicates": spec.replicates,
+        "points": design.points,
+        "runs": design.points * spec.replicates,
+        "chunk_runs": chunk_runs,
+        "run_seeds": (
+            "SeedSequence(seed).spawn(replicates)[replicate] (common random numbers)"
+            if spec.design.common_random_numbers
+            else "SeedSequence(seed, spawn_key=(point, replicate)), i.e. "
+            "SeedSequence(seed).spawn(points)[point].spawn(replicates)[replicate]"
+        ),
+        "window": {
+            "start": exp.scenario.start.isoformat(),
+            "pin_until": pin.isoformat(),
+            "known_until": known.isoformat(),
+            "until": until.isoformat(),
+        },
+        "design": {
+            "kind": design.kind,
+            "columns": list(design.columns),
+            "paths": list(design.paths),
+            "ops": list(design.ops),
+            "problem": design.problem,
+            "second_order": spec.design.second_order,
+            "levels": spec.design.levels,
+            "samples": spec.design.samples,
+        },
+        "outputs": plan.columns,
+        "analysis_outputs": list(spec.analysis.outputs),
+        "experiment_spec": spec.model_dump(mode="json"),
+        "versions": _versions(),
+        "scenario": exp.scenario.model_dump(mode="json"),
+    }
+
+
+class _Progress:
+    """A tqdm bar on a terminal; otherwise a plain line at every tenth and at the end."""
+
+    def __init__(self, total: int, initial: int, stream: TextIO | None) -> None:
+        self.total, self.done, self.stream = total, initial, stream
+        self.began = time.perf_counter()
+        self.computed = 0
+        self.bar: Any = None
+        self.next_report = initial + max(1, total // 10)
+        if stream is not None and stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=total, initial=initial, unit="run", file=stream, dynamic_ncols=True
+            )
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self.computed += n
+        if self.bar is not None:
+            self.bar.update(n)
+        elif self.stream is not None and (self.done >= self.next_report or self.done == self.total):
+            self.next_report = self.done + max(1, self.total // 10)
+            elapsed = time.perf_counter() - self.began
+            rate = self.computed / elapsed if elapsed > 0 else 0.0
+            left = (self.total - self.done) / rate if rate > 0 else math.inf
+            print(
+                f"sweep: {self.done}/{self.total} runs ({100 * self.done // self.total}%), "
+                f"{rate:.0f} runs/s, {left:.0f} s left",
+                file=self.stream,
+                flush=True,
+            )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def sweep(
+    experiment: Experiment | str | Path,
+    out: str | Path,
+    *,
+    jobs: int = 1,
+    backend: str = "local",
+    scheduler: str | None = None,
+    resume: bool = False,
+    progress: TextIO | None = None,
+    command: Sequence[str] = (),
+) -> SweepResult:
+    """Run every (point, replicate) of an experiment not yet stored under ``out``.
+
+    Raises ScenarioError for a bad experiment, or for an output directory that holds
+    another sweep (or this one, without ``resume``).
+    """
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    out = Path(out)
+    design = build_design(exp)
+    plan = plan_outputs(exp)
+    columns = plan.columns
+    for i, name in enumerate(exp.spec.analysis.outputs):
+        if name not in columns:
+            raise ScenarioError(
+                exp.path, f"analysis.outputs[{i}]", f"an output column ({columns[0]}, ...)", name
+            )
+    total = design.points * exp.spec.replicates
+    chunks = chunks_of(total)
+    manifest = _manifest(exp, design, plan, chunks[0].size if chunks else 0)
+    store = ResultStore(out, schema(design.columns, columns))
+    meta = out / "sweep.json"
+    done = store.done()
+    if meta.exists() or done:
+        if not resume:
+            raise ScenarioError(
+                out, "--out", "a directory without a sweep in it (or --resume)", "a stored sweep"
+            )
+        stored = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+        if stored.get("fingerprint") != manifest["fingerprint"]:
+            raise ScenarioError(
+                out,
+                "sweep.json",
+                f"the sweep of this experiment (fingerprint {manifest['fingerprint']})",
+                f"fingerprint {stored.get('fingerprint')}",
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    store.prepare()
+    _atomic_write(out / "experiment.toml", exp.text)
+    _atomic_write(out / "design.csv", _design_csv(design))
+    _atomic_write(meta, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+    todo = [c for c in chunks if c.id not in done]
+    stored_before = total - sum(c.size for c in todo)
+    began = time.perf_counter()
+    bar = _Progress(total, stored_before, progress)
+    payload = Payload(
+        scenario=exp.scenario,
+        design=design,
+        outputs=plan,
+        seed=exp.spec.seed,
+        replicates=exp.spec.replicates,
+        common_random_numbers=exp.spec.design.common_random_numbers,
+    )
+    computed = 0
+    if todo:
+        runner = open_backend(payload, backend, jobs, scheduler)
+        cancel = True
+        try:
+            queue = iter(todo)
+            inflight: dict[Any, Chunk] = {}
+            limit = 1 if jobs == 1 and backend != "dask" else 4 * jobs
+            for chunk in queue:
+                inflight[runner.submit(chunk)] = chunk
+                if len(inflight) >= limit:
+                    break
+            while inflight:
+                for fut in runner.wait_any(inflight):
+                    chunk = inflight.pop(fut)
+                    rows = runner.result(fut)
+                    store.write(chunk.id, rows)
+                    computed += len(rows)
+                    bar.update(len(rows))
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        inflight[runner.submit(nxt)] = nxt
+            cancel = False
+        finally:
+            bar.close()
+            runner.close(cancel=cancel)
+    failed = _write_failures(store, out)
+    seconds = time.perf_counter() - began
+    with (out / "sessions.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(
+            json.dumps(
+                {
+                    "command": list(command),
+                    "backend": backend,
+                    "jobs": jobs,
+                    "scheduler": scheduler,
+                    "computed": computed,
+                    "wall_time_s": round(seconds, 3),
+                    "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                }
+            )
+            + "\n"
+        )
+    return SweepResult(out, total, stored_before, computed, failed, seconds)
+
+
+def _write_failures(store: ResultStore, out: Path) -> int:
+    table = store.read(columns=["point", "replicate", "seed", "error"])
+    errors = table.column("error").to_pylist()
+    points = table.column("point").to_pylist()
+    reps = table.column("replicate").to_pylist()
+    seeds = table.column("seed").to_pylist()
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["point", "replicate", "seed", "error"])
+    failed = 0
+    for p, r, s, e in zip(points, reps, seeds, errors, strict=True):
+        if e is not None:
+            w.writerow([p, r, s, e])
+            failed += 1
+    _atomic_write(out / "failures.csv", buf.getvalue())
+    return failed
