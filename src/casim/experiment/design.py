@@ -56,7 +56,8 @@ def build_design(exp: Experiment) -> Design:
     n = spec.design.samples
     if kind == "grid":
         grids = [p.values or [] for p in params]
-        values = np.array(list(itertools.product(*grids)), dtype=float).reshape(-1, len(params))
+        combos = list(itertools.product(*grids))  # one empty combination without parameters
+        values = np.array(combos, dtype=float).reshape(len(combos), len(params))
     elif kind == "lhs":
         from SALib.sample import latin
 
