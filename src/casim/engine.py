@@ -364,21 +364,19 @@ class Engine:
         ]
         if not candidates:
             return
-        first = {
-            c: dec.sign_logit(w, c, doc, levels[c], self._signed_share(doc, c))[0]
-            for c in candidates
-        }
+        base = {c: dec.sign_base(w, c, doc, levels[c]) for c in candidates}
+        peer = self.scenario.parameters.signature.peer
+        first = {c: base[c][0] + peer * self._signed_share(doc, c) for c in candidates}
         for code in sorted(candidates, key=lambda c: (-first[c], c)):
-            self._decide(doc, code, levels[code])
+            logit, reason = base[code]
+            self._decide(doc, code, logit + peer * self._signed_share(doc, code), reason)
 
     def _signed_share(self, doc: Document, code: str) -> float:
         others = [c for c in self.world.participants if c != code]
         return sum(1 for c in others if c in doc.signed) / len(others) if others else 0.0
 
-    def _decide(self, doc: Document, code: str, present: str) -> None:
-        logit, reason = dec.sign_logit(
-            self.world, code, doc, present, self._signed_share(doc, code)
-        )
+    def _decide(self, doc: Document, code: str, logit: float, reason: str) -> None:
+        """Sign with probability logistic(logit), else defer citing ``reason``."""
         u = self.streams(f"signature:{code}").random()
         if u < dec.logistic(logit):
             self._sign(doc, code, "model")
@@ -423,7 +421,10 @@ class Engine:
             return
         for doc in self.world.documents.values():
             if doc.open and code in doc.deferred and code not in doc.signed:
-                self._decide(doc, code, "head")
+                logit, reason = dec.sign_logit(
+                    self.world, code, doc, "head", self._signed_share(doc, code)
+                )
+                self._decide(doc, code, logit, reason)
 
     # ---------------------------------------------------------------- borders
 

@@ -55,12 +55,14 @@ class OutputPlan:
                     value = row[_IX_FIRST_COMPONENT + j] if row else math.nan
                     out.append(float(value))  # type: ignore[arg-type]
         if self.event_counts:
+            wanted: dict[str, list[tuple[str, str]]] = {}
+            for key in self.event_counts:
+                kind, _, obj = key.partition(":")
+                wanted.setdefault(kind, []).append((key, obj))
             counts = dict.fromkeys(self.event_counts, 0)
             for ev in rec.events:
-                kind = ev[_EV_KIND]
-                for key in self.event_counts:
-                    want, _, obj = key.partition(":")
-                    if kind == want and (not obj or ev[_EV_OBJECT] == obj):
+                for key, obj in wanted.get(ev[_EV_KIND], ()):  # type: ignore[call-overload]
+                    if not obj or ev[_EV_OBJECT] == obj:
                         counts[key] += 1
             out += [float(counts[k]) for k in self.event_counts]
         for doc in self.signatures:

@@ -28,6 +28,7 @@ __all__ = [
     "negotiation_step",
     "new_document_launched",
     "ratification_delay",
+    "sign_base",
     "sign_logit",
     "successor_disposition",
 ]
@@ -151,8 +152,14 @@ def sign_logit(
     with D the salience-weighted distance between text and position, S the security
     wording, B the mean wording (how binding), T the highest tension with another
     participant, share the share of the other participants that signed, E the net external
-    support. The objection is the largest negative term.
+    support. The objection is the largest negative term (the peer term is never negative).
     """
+    base, reason = sign_base(world, code, doc, present)
+    return base + world.scenario.parameters.signature.peer * signed_share, reason
+
+
+def sign_base(world: World, code: str, doc: Document, present: str) -> tuple[float, str]:
+    """The terms of :func:`sign_logit` that do not depend on who has signed already."""
     s = world.scenario.parameters.signature
     st = world.states[code]
     text = doc.text
@@ -166,7 +173,6 @@ def sign_logit(
         "distance": -s.distance * distance,
         "neutrality": -s.neutrality * st.neutrality * security,
         "dispute": -s.dispute * st.sovereignty * binding * worst,
-        "peer": s.peer * signed_share,
         "partners": s.partners * world.external_support(code),
     }
     logit = s.intercept + sum(terms.values())
@@ -191,15 +197,26 @@ def new_document_launched(world: World, rng: np.random.Generator) -> bool:
 
 
 def generated_scope(world: World, rng: np.random.Generator) -> list[str]:
-    """Dimensions of a generated agreement: drawn by mean salience, without replacement."""
+    """Dimensions of a generated agreement: drawn by total salience, without replacement
+    (one uniform draw per dimension picked)."""
     dims = list(world.scenario.dimensions)
-    weights = np.array(
-        [sum(world.states[c].salience[d] for c in world.participants) for d in dims], dtype=float
-    )
-    weights = weights / weights.sum() if weights.sum() > 0 else np.full(len(dims), 1 / len(dims))
-    size = world.scenario.parameters.documents.scope_size
-    picked = rng.choice(len(dims), size=size, replace=False, p=weights)
-    return [dims[i] for i in sorted(int(i) for i in picked)]
+    weights = [sum(world.states[c].salience[d] for c in world.participants) for d in dims]
+    if sum(weights) <= 0:
+        weights = [1.0] * len(dims)
+    size = min(world.scenario.parameters.documents.scope_size, len(dims))
+    picked: list[int] = []
+    for _ in range(size):
+        left = [i for i in range(len(dims)) if i not in picked]
+        total = sum(weights[i] for i in left)
+        u = rng.random() * total
+        choice = left[-1]
+        for i in left:
+            u -= weights[i]
+            if u < 0:
+                choice = i
+                break
+        picked.append(choice)
+    return [dims[i] for i in sorted(picked)]
 
 
 # ---------------------------------------------------------------- borders
