@@ -1,0 +1,147 @@
+"""Benchmark of sweeps: runs per second, the cost of casim's events against bare SimPy,
+and the peak memory of a large sweep.
+
+    pip install -e '.[bench]'
+    python benchmarks/bench_sweep.py [--runs N] [--sizes 1000,10000]
+
+Prints:
+
+1. runs per second of the history scenario (``experiments/history_montecarlo.toml``'s
+   outputs) in one process (the worker's loop, no pool) and with ``casim sweep --jobs 2``
+   (pool start-up and Parquet writing included);
+2. casim's time per SimPy event divided by a bare SimPy loop's, the bare loop scheduling
+   the same number of events (one process yielding that many timeouts) in this process;
+3. wall time and peak memory (the summed RSS of the sweep's whole process tree, sampled
+   every 50 ms) of ``casim sweep experiments/history_montecarlo.toml --jobs 2`` at each
+   size given by ``--sizes`` (10,000 runs is the shipped experiment).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+import simpy
+
+import casim
+from casim.engine import Engine
+from casim.experiment import load_experiment, sweep
+from casim.experiment.design import build_design, run_sequence
+from casim.experiment.sweep import plan_outputs
+from casim.experiment.worker import Chunk, Payload, run_chunk
+
+ROOT = Path(__file__).resolve().parents[1]
+MONTE_CARLO = ROOT / "experiments" / "history_montecarlo.toml"
+
+
+def _with_replicates(runs: int, folder: Path) -> Path:
+    text = MONTE_CARLO.read_text(encoding="utf-8")
+    text = text.replace("replicates = 10000", f"replicates = {runs}")
+    text = text.replace('scenario = "../scenarios/', f'scenario = "{ROOT.as_posix()}/scenarios/')
+    path = folder / f"montecarlo_{runs}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def one_process(runs: int) -> float:
+    exp = load_experiment(MONTE_CARLO)
+    payload = Payload(
+        exp.scenario, build_design(exp), plan_outputs(exp), exp.spec.seed, runs, False
+    )
+    run_chunk(payload, Chunk(0, 0, 20))  # warm up
+    began = time.perf_counter()
+    run_chunk(payload, Chunk(0, 0, runs))
+    return runs / (time.perf_counter() - began)
+
+
+def two_processes(runs: int, folder: Path) -> float:
+    result = sweep(_with_replicates(runs, folder), folder / f"sweep_{runs}", jobs=2)
+    return result.computed / result.seconds
+
+
+def per_event_ratio(runs: int) -> tuple[float, float, float, float]:
+    """(casim us/event, bare us/event, ratio, events per run) for `casim run`'s path."""
+    scenario = casim.load_scenario(ROOT / "scenarios" / "history.toml")
+    events = 0
+    began = time.perf_counter()
+    for r in range(runs):
+        engine = Engine(scenario, run_sequence(1, 0, r, runs, True), r, 1)
+        engine.run()
+        events += next(engine.env._eid)  # events SimPy scheduled in this run
+    casim_s = time.perf_counter() - began
+    per_run = events // runs
+
+    def bare() -> None:
+        env = simpy.Environment()
+
+        def proc(env: simpy.Environment):  # type: ignore[no-untyped-def]
+            for _ in range(per_run):
+                yield env.timeout(1.0)
+
+        env.process(proc(env))
+        env.run()
+
+    began = time.perf_counter()
+    for _ in range(runs):
+        bare()
+    bare_s = time.perf_counter() - began
+    casim_us = casim_s / events * 1e6
+    bare_us = bare_s / (per_run * runs) * 1e6
+    return casim_us, bare_us, casim_us / bare_us, events / runs
+
+
+def peak_memory(runs: int, folder: Path) -> tuple[float, float]:
+    """(wall seconds, peak summed RSS in MB) of a --jobs 2 sweep of `runs` runs."""
+    path = _with_replicates(runs, folder) if runs != 10000 else MONTE_CARLO
+    out = folder / f"rss_{runs}"
+    cmd = [sys.executable, "-m", "casim", "sweep", str(path), "--jobs", "2", "--out", str(out)]
+    began = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    top = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            tree = [top, *top.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    if proc.returncode != 0:
+        raise SystemExit(f"sweep failed with status {proc.returncode}")
+    return time.perf_counter() - began, peak / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1000, help="runs for rates and the ratio")
+    parser.add_argument("--sizes", default="1000,10000", help="sweep sizes for the memory test")
+    args = parser.parse_args()
+    print(
+        f"casim {casim.__version__}, Python {platform.python_version()}, {platform.machine()}, "
+        f"{os.cpu_count()} cores, simpy {simpy.__version__}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        rate1 = one_process(args.runs)
+        rate2 = two_processes(args.runs, folder)
+        print(f"history scenario, {args.runs} runs:")
+        print(f"  1 process  : {rate1:8.1f} runs/s")
+        print(f"  2 processes: {rate2:8.1f} runs/s (casim sweep --jobs 2, start-up included)")
+        casim_us, bare_us, ratio, per_run = per_event_ratio(min(args.runs, 500))
+        print(f"time per SimPy event ({per_run:.0f} events per run, as casim run):")
+        print(f"  casim {casim_us:.2f} us, bare SimPy loop {bare_us:.2f} us, ratio {ratio:.1f}")
+        print("casim sweep experiments/history_montecarlo.toml --jobs 2:")
+        for size in (int(s) for s in args.sizes.split(",")):
+            seconds, mb = peak_memory(size, folder)
+            print(f"  {size:>6} runs: {seconds:6.1f} s wall, peak RSS {mb:6.0f} MB (process tree)")
+
+
+if __name__ == "__main__":
+    main()
