@@ -122,7 +122,9 @@ index_years = "all"
 def test_killed_sweep_resumes_to_the_uninterrupted_rows(
     experiment: Write, tmp_path: Path, how: signal.Signals
 ) -> None:
-    body = GRID.replace("replicates = 3", "replicates = 120").replace("until = 2024", "until = 2030")
+    body = GRID.replace("replicates = 3", "replicates = 120").replace(
+        "until = 2024", "until = 2030"
+    )
     path = experiment(body)
     whole = tmp_path / "whole"
     sweep(path, whole)
@@ -155,7 +157,10 @@ def test_killed_sweep_resumes_to_the_uninterrupted_rows(
 
 
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(
-    experiment: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    experiment: Write,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     from casim.experiment import worker
 
@@ -191,7 +196,11 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(
         (("values = [0.2, 0.9]", "values = [0.2, 1.9]"), "parameters[0]", "1.9"),
         (('kind = "grid"', 'kind = "sobol"'), "parameters[0]", "low < high"),
         (("branch = 2016-01-01", "branch = 2016-13-01"), "", "TOML"),
-        (('signatures = ["ca_friendship_21c"]', 'signatures = ["nope"]'), "outputs.signatures[0]", "nope"),
+        (
+            ('signatures = ["ca_friendship_21c"]', 'signatures = ["nope"]'),
+            "outputs.signatures[0]",
+            "nope",
+        ),
         (("replicates = 3", "replicates = 0"), "replicates", "0"),
         (("seed = 11", "seed = 11\nseeds = 2"), "seeds", "unknown key"),
     ],
@@ -284,3 +293,22 @@ outputs = ["index_2026"]
     assert len(summary) == 4 * 3 and summary["index_2026_n"].eq(1).all()
     for name in ("fan.png", "heatmap.png", "sensitivity.png"):
         assert (out / "analysis" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "experiments").glob("*.toml")), ids=lambda p: p.stem
+)
+def test_shipped_experiments_load_and_run(path: Path, tmp_path: Path) -> None:
+    exp = load_experiment(path)
+    design = build_design(exp)
+    assert design.points >= 1 and exp.spec.replicates >= 1
+    # one run of the first point, through the worker, gives a full row without error
+    from casim.experiment.sweep import plan_outputs
+    from casim.experiment.worker import Chunk, Payload, run_chunk
+
+    payload = Payload(
+        exp.scenario, design, plan_outputs(exp), exp.spec.seed, exp.spec.replicates, True
+    )
+    (row,) = run_chunk(payload, Chunk(0, 0, 1))
+    assert row[-1] is None
+    assert len(row) == 3 + len(design.columns) + len(plan_outputs(exp).columns) + 1

@@ -179,7 +179,7 @@ def plot_heatmap(
     ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index], fontsize=8)
     for (i, j), v in np.ndenumerate(table.to_numpy(dtype=float)):
         if not np.isnan(v):
-            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color="white")
+            ax.text(j, i, f"{v:.3f}", ha="center", va="center", fontsize=7, color="white")
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     fig = ax.get_figure(root=True)

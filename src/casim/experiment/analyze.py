@@ -185,7 +185,8 @@ def _fans(ok: pd.DataFrame, params: list[str], manifest: dict[str, Any], path: P
     picked = sorted({round(v) for v in np.linspace(0, points - 1, min(points, _MAX_FANS))})
     ncols = min(4, len(picked))
     nrows = -(-len(picked) // ncols)
-    fig = Figure(figsize=(3.2 * ncols + 0.6, 2.6 * nrows + 0.8), dpi=110)
+    size = (9.0, 5.0) if len(picked) == 1 else (3.2 * ncols + 0.6, 2.6 * nrows + 0.8)
+    fig = Figure(figsize=size, dpi=110)
     axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
     for k, point in enumerate(picked):
         ax = axes[k // ncols][k % ncols]
@@ -206,6 +207,6 @@ def _fans(ok: pd.DataFrame, params: list[str], manifest: dict[str, Any], path: P
         if len(picked) < points
         else (f"{points} design point{'s' if points > 1 else ''}")
     )
-    fig.suptitle(f"{manifest['experiment']}: integration index per year, {shown}")
+    fig.suptitle(f"{manifest['experiment']}: integration index per year\n{shown}", fontsize=11)
     save(axes[0][0], path)
     return path
