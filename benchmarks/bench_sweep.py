@@ -34,7 +34,7 @@ import casim
 from casim.engine import Engine
 from casim.experiment import load_experiment, sweep
 from casim.experiment.design import build_design, run_sequence
-from casim.experiment.sweep import plan_outputs
+from casim.experiment.runner import plan_outputs
 from casim.experiment.worker import Chunk, Payload, run_chunk
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -303,7 +303,7 @@ def test_shipped_experiments_load_and_run(path: Path, tmp_path: Path) -> None:
     design = build_design(exp)
     assert design.points >= 1 and exp.spec.replicates >= 1
     # one run of the first point, through the worker, gives a full row without error
-    from casim.experiment.sweep import plan_outputs
+    from casim.experiment.runner import plan_outputs
     from casim.experiment.worker import Chunk, Payload, run_chunk
 
     payload = Payload(
