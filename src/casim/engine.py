@@ -104,6 +104,7 @@ class Engine:
         self.streams = Streams(seq)
         self.record = RunRecord(run=run, seed=seed)
         self.start = scenario.start
+        self._start_ordinal = scenario.start.toordinal()
         pin, known, until = resolved_window(scenario)
         self.pin_day = self.day(pin)
         self.known_day = self.day(known)
@@ -123,7 +124,7 @@ class Engine:
         return float((date - self.start).days)
 
     def today(self) -> dt.date:
-        return self.start + dt.timedelta(days=int(self.env.now))
+        return dt.date.fromordinal(self._start_ordinal + int(self.env.now))
 
     def pinned(self) -> bool:
         return self.env.now <= self.pin_day
@@ -372,8 +373,14 @@ class Engine:
             self._decide(doc, code, logit + peer * self._signed_share(doc, code), reason)
 
     def _signed_share(self, doc: Document, code: str) -> float:
-        others = [c for c in self.world.participants if c != code]
-        return sum(1 for c in others if c in doc.signed) / len(others) if others else 0.0
+        """The share of the other participants that have signed ``doc``."""
+        participants = self.world.participants
+        others = len(participants) - (code in participants)
+        if others <= 0:
+            return 0.0
+        signed = doc.signed
+        n = sum(1 for c in participants if c in signed) - (code in signed and code in participants)
+        return n / others
 
     def _decide(self, doc: Document, code: str, logit: float, reason: str) -> None:
         """Sign with probability logistic(logit), else defer citing ``reason``."""
@@ -396,14 +403,14 @@ class Engine:
 
     def _later(self, delay: float, action: Callable[[], None]) -> None:
         """Run ``action`` after ``delay`` days, if that is still within the run."""
+        last = self.day(self.until)
 
-        def proc() -> Proc:
-            yield self.env.timeout(delay)
+        def fire(_: simpy.Event) -> None:
             self._sync()
-            if self.env.now <= self.day(self.until):
+            if self.env.now <= last:
                 action()
 
-        self.env.process(proc())
+        self.env.timeout(delay).callbacks.append(fire)
 
     def _ratified(self, doc: Document, code: str, origin: str) -> None:
         if code in doc.ratified:

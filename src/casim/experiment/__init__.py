@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from casim.experiment.spec import Experiment, load_experiment
     from casim.experiment.runner import SweepResult, sweep
+    from casim.experiment.spec import Experiment, load_experiment
 
 __all__ = ["Experiment", "SweepResult", "load_experiment", "sweep"]
 

@@ -4,8 +4,8 @@
 is a Latin hypercube of ``samples`` points; ``sobol`` is Saltelli's scheme as SALib draws
 it (``samples * (D + 2)`` points, ``samples * (2D + 2)`` with second order) and
 ``morris`` is ``samples`` trajectories of ``D + 1`` points on ``levels`` levels. Sampled
-designs draw from the experiment's named stream ``design``, so a design is a function of
-the experiment file alone.
+designs draw from ``SeedSequence([seed, 0x64657369676E])`` (the tag spells "design"), so a
+design is a function of the experiment file alone.
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ from typing import Any
 import numpy as np
 
 from casim.experiment.spec import Experiment
-from casim.rng import Streams
 
 __all__ = ["Design", "build_design", "run_sequence"]
+
+#: Second entropy word of the design's seed sequence, ``SeedSequence([seed, _DESIGN_TAG])``,
+#: so that design draws never share a stream with a run ("design" in ASCII).
+_DESIGN_TAG = 0x64657369676E
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def build_design(exp: Experiment) -> Design:
         "bounds": [[p.low, p.high] for p in params] if spec.design.kind != "grid" else [],
     }
     kind = spec.design.kind
-    rng = Streams(np.random.SeedSequence(spec.seed))("design")
+    rng = np.random.default_rng(np.random.SeedSequence([spec.seed, _DESIGN_TAG]))
     n = spec.design.samples
     if kind == "grid":
         grids = [p.values or [] for p in params]
