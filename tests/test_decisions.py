@@ -130,10 +130,11 @@ def test_shocks_apply_while_active(history: Scenario) -> None:
             ),
         )
     )
+    w.changed()
     base = w.disposition("KGZ")
-    w.day = 15.0
+    w.advance(15.0)
     assert w.meetings_blocked() and w.disposition("KGZ") == base - 0.2
-    w.day = 25.0
+    w.advance(25.0)
     assert not w.meetings_blocked() and w.disposition("KGZ") == base
 
 

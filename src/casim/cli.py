@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from casim._version import __version__
-from casim.api import run
 from casim.paths import default_scenario
 from casim.scenario import ScenarioError, load_scenario, with_window
 
@@ -136,6 +135,8 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     path = args.scenario or default_scenario()
     pin, known, until = _window(args)
     scenario = with_window(load_scenario(path), pin_until=pin, known_until=known, until=until)
+    from casim.api import run
+
     began = time.perf_counter()
     result = run(scenario, seed=args.seed, runs=args.runs)
     elapsed = time.perf_counter() - began

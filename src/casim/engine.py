@@ -103,6 +103,8 @@ class Engine:
         self.world = World.from_scenario(scenario)
         self.streams = Streams(seq)
         self.record = RunRecord(run=run, seed=seed)
+        self._events = self.record.events  # rows as in RunRecord.event, appended directly
+        self._run, self._seed = run, seed
         self.start = scenario.start
         self._start_ordinal = scenario.start.toordinal()
         pin, known, until = resolved_window(scenario)
@@ -135,10 +137,11 @@ class Engine:
     def log(
         self, kind: str, subject: str, obj: str = "", outcome: str = "", origin: str = "model"
     ) -> None:
-        if self.env.now != self._iso_day:
-            self._iso_day = self.env.now
+        now = self.env.now
+        if now != self._iso_day:
+            self._iso_day = now
             self._iso = self.today().isoformat()
-        self.record.event(self._iso, kind, subject, obj, outcome, origin)
+        self._events.append((self._run, self._seed, self._iso, kind, subject, obj, outcome, origin))
 
     # ---------------------------------------------------------------- run
 
@@ -160,7 +163,7 @@ class Engine:
         return self.record
 
     def _sync(self) -> None:
-        self.world.day = self.env.now
+        self.world.advance(self.env.now)
 
     # ---------------------------------------------------------------- scheduled events
 
@@ -195,6 +198,7 @@ class Engine:
         elif isinstance(e, Shock):
             end = self.day(e.end) if e.end is not None else math.inf
             w.shocks.append(ActiveShock(e.id, self.env.now, end, tuple(e.effects)))
+            w.changed()
             for eff in e.effects:
                 if eff.target == "tension" and eff.pair is not None:
                     w.set_tension(eff.pair, w.tension(eff.pair) + eff.delta)
@@ -207,6 +211,7 @@ class Engine:
         elif isinstance(e, BlocJoin):
             bloc = self.scenario.blocs[e.bloc]
             w.memberships[e.bloc][e.state] = 1.0 if e.status == "member" else bloc.observer_weight
+            w.changed()
             self.log("bloc_join", e.state, e.bloc, e.status, origin)
         elif isinstance(e, ParticipantJoin):
             if e.state not in w.participants:
@@ -221,6 +226,7 @@ class Engine:
                 getattr(st, e.field)[e.key] = e.value
             else:
                 setattr(st, e.field, e.value)
+            w.changed()
             label = e.field + (f".{e.key}" if e.key else "")
             self.log("stance_change", e.state, label, f"{e.value:.2f}", origin)
             self._reconsider(e.state)

@@ -100,17 +100,21 @@ def delegation(world: World, code: str, host: str, fmt: str, rng: np.random.Gene
     u = rng.random()
     if code == host:
         return "head"
-    a = world.scenario.parameters.attendance
+    params = world.scenario.parameters
+    a = params.attendance
     d = world.disposition(code)
     if d < a.absent_below:
         return "none"
-    if world.recent_major(code, host, world.scenario.parameters.borders.freeze_days):
-        return "standin"
+    tension = 0.0
+    if host:
+        if world.recent_major(code, host, params.borders.freeze_days):
+            return "standin"
+        tension = world.tension_between(code, host)
     x = (
         a.intercept
         + a.disposition * (d - 0.5)
         - a.neutrality_novelty * world.states[code].neutrality * world.novelty(fmt)
-        - a.tension_host * world.tension_between(code, host)
+        - a.tension_host * tension
     )
     return "head" if u < logistic(x) else "standin"
 

@@ -3,8 +3,9 @@
 This module holds data and the derived views that decisions read (effective disposition
 with shocks applied, pull with blocs, tension with decay). It never imports simpy and never
 draws random numbers; the engine mutates it, decisions only read it. The views of
-disposition, pull and external support are cached for the current day: whoever changes a
-stance, a membership, a shock or a partner's activity calls :meth:`World.changed`.
+disposition, pull, external support and active shock effects are cached for the current
+day: the clock moves only through :meth:`World.advance`, and whoever changes a stance, a
+membership, the shocks or a partner's activity calls :meth:`World.changed`.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ class World:
     """Everything one run knows at the current simulated day."""
 
     scenario: Scenario
-    day: float = 0.0
+    _day: float = 0.0
     states: dict[str, StateAgent] = field(default_factory=dict)
     participants: list[str] = field(default_factory=list)
     borders: dict[str, Border] = field(default_factory=dict)
@@ -161,9 +162,8 @@ class World:
         default_factory=dict
     )  # code -> (other, pair)
     version: int = 0  # bumped by ``changed()`` whenever a stance, bloc or partner changes
-    _effects_key: tuple[float, int] = (-1.0, -1)
-    _effects_cache: dict[str, list[Effect]] = field(default_factory=dict)
-    _views_key: tuple[float, int, int] = (-1.0, -1, -1)
+    _effects_cache: dict[str, list[Effect]] | None = None
+    _effects_n: int = 0  # shocks seen when the effects were cached
     _pull_cache: dict[tuple[str, str], float] = field(default_factory=dict)
     _support_cache: dict[str, float] = field(default_factory=dict)
     _disposition_cache: dict[str, float] = field(default_factory=dict)
@@ -215,34 +215,43 @@ class World:
 
     # ------------------------------------------------------------------ caching
 
+    @property
+    def day(self) -> float:
+        """The current simulated day (days since the scenario's start)."""
+        return self._day
+
+    def advance(self, day: float) -> None:
+        """Move the world's clock to ``day`` (drops the views cached for the day before)."""
+        if day != self._day:
+            self._day = day
+            self._drop_views()
+
     def changed(self) -> None:
         """Mark stances, memberships, shocks or partner activity as changed (drops the
-        cached views of disposition, pull and external support)."""
+        cached views of disposition, pull, external support and active shock effects)."""
         self.version += 1
+        self._drop_views()
 
-    def _views(self) -> None:
-        """Drop the cached views when the day, the version or the shocks have changed."""
-        key = (self.day, self.version, len(self.shocks))
-        if key != self._views_key:
-            self._views_key = key
-            self._pull_cache.clear()
-            self._support_cache.clear()
-            self._disposition_cache.clear()
+    def _drop_views(self) -> None:
+        self._pull_cache.clear()
+        self._support_cache.clear()
+        self._disposition_cache.clear()
+        self._effects_cache = None
 
     # ------------------------------------------------------------------ effects
 
     def _effects(self, target: str) -> list[Effect]:
-        """Effects of the shocks active today, for one target (cached per day)."""
-        key = (self.day, len(self.shocks))
-        if key != self._effects_key:
-            active: dict[str, list[Effect]] = {}
+        """Effects of the shocks active today, for one target (cached for the day)."""
+        active = self._effects_cache
+        if active is None or self._effects_n != len(self.shocks):
+            self._effects_n = len(self.shocks)
+            active = {}
             for shock in self.shocks:
-                if shock.start <= self.day <= shock.end:
+                if shock.start <= self._day <= shock.end:
                     for e in shock.effects:
                         active.setdefault(e.target, []).append(e)
             self._effects_cache = active
-            self._effects_key = key
-        return self._effects_cache.get(target, _NO_EFFECTS)
+        return active.get(target, _NO_EFFECTS)
 
     def meetings_blocked(self) -> bool:
         return bool(self._effects("meetings_blocked"))
@@ -258,7 +267,6 @@ class World:
         return sum(e.delta for e in self._effects("mediation") if e.pair == pair)
 
     def disposition(self, code: str) -> float:
-        self._views()
         cached = self._disposition_cache.get(code)
         if cached is None:
             cached = self._disposition_cache[code] = self._disposition(code)
@@ -272,7 +280,6 @@ class World:
         return _clip(base)
 
     def pull(self, code: str, partner: str) -> float:
-        self._views()
         cached = self._pull_cache.get((code, partner))
         if cached is None:
             cached = self._pull_cache[code, partner] = self._pull(code, partner)
@@ -297,7 +304,6 @@ class World:
 
     def external_support(self, code: str) -> float:
         """Net pull of partners toward regional formats for one state, in [-1, 1]."""
-        self._views()
         cached = self._support_cache.get(code)
         if cached is None:
             cached = self._support_cache[code] = self._external_support(code)
