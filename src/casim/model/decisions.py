@@ -263,12 +263,7 @@ def negotiation_step(world: World, pair: str, days: float, rng: np.random.Genera
     will = min(world.disposition(b.a), world.disposition(b.b))
     base = p.negotiation_rate * (1.0 - b.difficulty) * will * (1.0 - world.tension(pair))
     ripe = p.ripeness_rate * world.urgency(pair) * will
-    arbitration = 0.0
-    for bid, bloc in world.scenario.blocs.items():
-        members = world.memberships[bid]
-        if members.get(b.a, 0.0) == 1.0 and members.get(b.b, 0.0) == 1.0:
-            arbitration += bloc.arbitration_rate
-    outside = arbitration + world.mediation(pair)
+    outside = world.arbitration(b.a, b.b) + world.mediation(pair)
     return float(max(0.0, base + ripe + outside) * days / 365.0 * g)
 
 

@@ -167,6 +167,8 @@ class World:
     _pull_cache: dict[tuple[str, str], float] = field(default_factory=dict)
     _support_cache: dict[str, float] = field(default_factory=dict)
     _disposition_cache: dict[str, float] = field(default_factory=dict)
+    _partner_cache: list[tuple[str, str | None, float, float]] | None = None
+    _arbitration_cache: dict[tuple[str, str], float] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ building
 
@@ -231,12 +233,14 @@ class World:
         cached views of disposition, pull, external support and active shock effects)."""
         self.version += 1
         self._drop_views()
+        self._arbitration_cache.clear()
 
     def _drop_views(self) -> None:
         self._pull_cache.clear()
         self._support_cache.clear()
         self._disposition_cache.clear()
         self._effects_cache = None
+        self._partner_cache = None
 
     # ------------------------------------------------------------------ effects
 
@@ -310,19 +314,38 @@ class World:
         return cached
 
     def _external_support(self, code: str) -> float:
-        boost = self.scenario.parameters.partners.summit_boost
         total = 0.0
-        for pid, partner in self.scenario.partners.items():
-            if partner.favours_bloc is not None and (
-                self.memberships[partner.favours_bloc].get(code, 0.0) == 0.0
-            ):
+        for pid, bloc, support, activity in self._partner_terms():
+            if bloc is not None and self.memberships[bloc].get(code, 0.0) == 0.0:
                 continue
             pull = self.pull(code, pid)
             if pull:
-                total += (
-                    pull * partner.regional_support * (1.0 + boost * self.partner_activity(pid))
-                )
+                total += pull * support * activity
         return max(-1.0, min(1.0, total))
+
+    def _partner_terms(self) -> list[tuple[str, str | None, float, float]]:
+        """Per partner today: (id, bloc it favours, regional support, 1 + boost x activity)."""
+        terms = self._partner_cache
+        if terms is None:
+            boost = self.scenario.parameters.partners.summit_boost
+            terms = self._partner_cache = [
+                (pid, p.favours_bloc, p.regional_support, 1.0 + boost * self.partner_activity(pid))
+                for pid, p in self.scenario.partners.items()
+            ]
+        return terms
+
+    def arbitration(self, a: str, b: str) -> float:
+        """Border progress per year that blocs add as arbiters between two full members."""
+        key = (a, b)
+        rate = self._arbitration_cache.get(key)
+        if rate is None:
+            rate = 0.0
+            for bid, bloc in self.scenario.blocs.items():
+                members = self.memberships[bid]
+                if members.get(a, 0.0) == 1.0 and members.get(b, 0.0) == 1.0:
+                    rate += bloc.arbitration_rate
+            self._arbitration_cache[key] = rate
+        return rate
 
     # ------------------------------------------------------------------ borders
 
