@@ -167,23 +167,31 @@ def sign_base(world: World, code: str, doc: Document, present: str) -> tuple[flo
     s = world.scenario.parameters.signature
     st = world.states[code]
     text = doc.text
-    sal = sum(st.salience[d] for d in text) or 1.0
-    distance = sum(st.salience[d] * abs(text[d] - st.position[d]) for d in text) / sal
+    salience, position = st.salience, st.position
+    sal = gap = 0.0
+    for d, value in text.items():
+        sal += salience[d]
+        gap += salience[d] * abs(value - position[d])
+    distance = gap / (sal or 1.0)
     security = text.get(s.security_dimension, 0.0)
     binding = sum(text.values()) / len(text) if text else 0.0
-    worst = world.worst_tension(code)
-    terms = {
-        "disposition": s.disposition * (world.disposition(code) - 0.5),
-        "distance": -s.distance * distance,
-        "neutrality": -s.neutrality * st.neutrality * security,
-        "dispute": -s.dispute * st.sovereignty * binding * worst,
-        "partners": s.partners * world.external_support(code),
-    }
-    logit = s.intercept + sum(terms.values())
+    terms = (
+        ("disposition", s.disposition * (world.disposition(code) - 0.5)),
+        ("distance", -s.distance * distance),
+        ("neutrality", -s.neutrality * st.neutrality * security),
+        ("dispute", -s.dispute * st.sovereignty * binding * world.worst_tension(code)),
+        ("partners", s.partners * world.external_support(code)),
+    )
+    total = 0.0
+    reason, lowest = terms[0]
+    for name, value in terms:
+        total += value
+        if value < lowest:
+            reason, lowest = name, value
+    logit = s.intercept + total
     if present != "head":
         logit += math.log(max(s.absent_factor, 1e-9))
-    reason = min(terms, key=lambda k: terms[k])
-    return logit, reason if terms[reason] < 0 else "timing"
+    return logit, reason if lowest < 0 else "timing"
 
 
 def ratification_delay(world: World, code: str, rng: np.random.Generator) -> float:
