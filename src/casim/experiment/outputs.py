@@ -54,29 +54,23 @@ class OutputPlan:
                 for j in range(len(COMPONENTS)):
                     value = row[_IX_FIRST_COMPONENT + j] if row else math.nan
                     out.append(float(value))  # type: ignore[arg-type]
-        if self.event_counts:
-            wanted: dict[str, list[tuple[str, str]]] = {}
-            for key in self.event_counts:
-                kind, _, obj = key.partition(":")
-                wanted.setdefault(kind, []).append((key, obj))
-            counts = dict.fromkeys(self.event_counts, 0)
-            for ev in rec.events:
-                for key, obj in wanted.get(ev[_EV_KIND], ()):  # type: ignore[call-overload]
-                    if not obj or ev[_EV_OBJECT] == obj:
-                        counts[key] += 1
-            out += [float(counts[k]) for k in self.event_counts]
-        for doc in self.signatures:
-            signers = {
-                ev[_EV_SUBJECT]
-                for ev in rec.events
-                if ev[_EV_KIND] == "treaty_signed" and ev[_EV_OBJECT] == doc
-            }
-            out.append(float(len(signers)))
-        for pair in self.settlements:
-            year = math.nan
-            for ev in rec.events:
-                if ev[_EV_KIND] == "border_treaty_signed" and ev[_EV_SUBJECT] == pair:
-                    year = float(str(ev[_EV_DATE])[:4])
-                    break
-            out.append(year)
+        wanted: dict[str, list[tuple[str, str]]] = {}
+        for key in self.event_counts:
+            want, _, obj = key.partition(":")
+            wanted.setdefault(want, []).append((key, obj))
+        counts = dict.fromkeys(self.event_counts, 0)
+        signers: dict[str, set[str]] = {doc: set() for doc in self.signatures}
+        settled: dict[str, float] = {}
+        for ev in rec.events:  # one pass over the log
+            kind = ev[_EV_KIND]
+            for key, obj in wanted.get(kind, ()):  # type: ignore[call-overload]  # kind is a str
+                if not obj or ev[_EV_OBJECT] == obj:
+                    counts[key] += 1
+            if kind == "treaty_signed" and ev[_EV_OBJECT] in signers:
+                signers[ev[_EV_OBJECT]].add(ev[_EV_SUBJECT])  # type: ignore[index, arg-type]
+            elif kind == "border_treaty_signed" and ev[_EV_SUBJECT] not in settled:
+                settled[ev[_EV_SUBJECT]] = float(str(ev[_EV_DATE])[:4])  # type: ignore[index]
+        out += [float(counts[k]) for k in self.event_counts]
+        out += [float(len(signers[doc])) for doc in self.signatures]
+        out += [settled.get(pair, math.nan) for pair in self.settlements]
         return out
