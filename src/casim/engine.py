@@ -546,7 +546,7 @@ class Engine:
         w = self.world
         w.activity[pid] = w.partner_activity(pid) + 1.0
         w.activity_day[pid] = self.env.now
-        w.changed()
+        w.activity_changed()
         fmt = f"partner:{pid}"
         self.log("partner_summit", pid, host or "", "held", origin)
         bloc = self.scenario.partners[pid].favours_bloc

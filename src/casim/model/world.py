@@ -3,9 +3,10 @@
 This module holds data and the derived views that decisions read (effective disposition
 with shocks applied, pull with blocs, tension with decay). It never imports simpy and never
 draws random numbers; the engine mutates it, decisions only read it. The views of
-disposition, pull, external support and active shock effects are cached for the current
-day: the clock moves only through :meth:`World.advance`, and whoever changes a stance, a
-membership, the shocks or a partner's activity calls :meth:`World.changed`.
+disposition, pull and active shock effects are cached until a shock starts or ends, and
+external support for the current day: the clock moves only through :meth:`World.advance`,
+and whoever changes a stance, a membership, the shocks or a partner's activity calls
+:meth:`World.changed`.
 """
 
 from __future__ import annotations
@@ -164,6 +165,8 @@ class World:
     version: int = 0  # bumped by ``changed()`` whenever a stance, bloc or partner changes
     _effects_cache: dict[str, list[Effect]] | None = None
     _effects_n: int = 0  # shocks seen when the effects were cached
+    _next_start: float = math.inf  # next day a shock starts (see _shock_bounds)
+    _next_end: float = math.inf  # last day of the active shock that ends first
     _pull_cache: dict[tuple[str, str], float] = field(default_factory=dict)
     _support_cache: dict[str, float] = field(default_factory=dict)
     _disposition_cache: dict[str, float] = field(default_factory=dict)
@@ -223,24 +226,44 @@ class World:
         return self._day
 
     def advance(self, day: float) -> None:
-        """Move the world's clock to ``day`` (drops the views cached for the day before)."""
+        """Move the world's clock to ``day``. External support (partner activity decays)
+        is dropped at every new day; disposition, pull and shock effects only when a shock
+        starts or ends."""
         if day != self._day:
             self._day = day
-            self._drop_views()
+            self._support_cache.clear()
+            self._partner_cache = None
+            if self.shocks and (day >= self._next_start or day > self._next_end):
+                self._shock_bounds()
+                self._drop_stances()
+
+    def _shock_bounds(self) -> None:
+        """The next day a shock starts, and the last day before one ends (from today)."""
+        day = self._day
+        self._next_start = min((s.start for s in self.shocks if s.start > day), default=math.inf)
+        self._next_end = min(
+            (s.end for s in self.shocks if s.start <= day <= s.end), default=math.inf
+        )
 
     def changed(self) -> None:
-        """Mark stances, memberships, shocks or partner activity as changed (drops the
-        cached views of disposition, pull, external support and active shock effects)."""
+        """Mark stances, memberships, shocks or partner activity as changed (drops every
+        cached view)."""
         self.version += 1
-        self._drop_views()
+        self._shock_bounds()
+        self._drop_stances()
+        self._support_cache.clear()
+        self._partner_cache = None
         self._arbitration_cache.clear()
 
-    def _drop_views(self) -> None:
-        self._pull_cache.clear()
+    def activity_changed(self) -> None:
+        """Mark a partner's activity as changed (drops the cached external support only)."""
         self._support_cache.clear()
+        self._partner_cache = None
+
+    def _drop_stances(self) -> None:
+        self._pull_cache.clear()
         self._disposition_cache.clear()
         self._effects_cache = None
-        self._partner_cache = None
 
     # ------------------------------------------------------------------ effects
 
