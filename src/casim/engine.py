@@ -373,10 +373,17 @@ class Engine:
             return
         base = {c: dec.sign_base(w, c, doc, levels[c]) for c in candidates}
         peer = self.scenario.parameters.signature.peer
-        first = {c: base[c][0] + peer * self._signed_share(doc, c) for c in candidates}
+        # every candidate is a participant that has not signed: the same share for all
+        others = len(w.participants) - 1
+        signed = sum(1 for c in w.participants if c in doc.signed)
+        share = signed / others if others > 0 else 0.0
+        first = {c: base[c][0] + peer * share for c in candidates}
         for code in sorted(candidates, key=lambda c: (-first[c], c)):
             logit, reason = base[code]
-            self._decide(doc, code, logit + peer * self._signed_share(doc, code), reason)
+            self._decide(doc, code, logit + peer * share, reason)
+            if code in doc.signed:
+                signed += 1
+                share = signed / others
 
     def _signed_share(self, doc: Document, code: str) -> float:
         """The share of the other participants that have signed ``doc``."""

@@ -165,6 +165,7 @@ class World:
     version: int = 0  # bumped by ``changed()`` whenever a stance, bloc or partner changes
     _effects_cache: dict[str, list[Effect]] | None = None
     _effects_n: int = 0  # shocks seen when the effects were cached
+    _t_half: float = 1.0  # tension half-life in days, set from the parameters
     _next_start: float = math.inf  # next day a shock starts (see _shock_bounds)
     _next_end: float = math.inf  # last day of the active shock that ends first
     _pull_cache: dict[tuple[str, str], float] = field(default_factory=dict)
@@ -172,6 +173,9 @@ class World:
     _disposition_cache: dict[str, float] = field(default_factory=dict)
     _partner_cache: list[tuple[str, str | None, float, float]] | None = None
     _arbitration_cache: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._t_half = self.scenario.parameters.borders.tension_half_life_days
 
     # ------------------------------------------------------------------ building
 
@@ -375,8 +379,7 @@ class World:
     def tension(self, pair: str) -> float:
         """Tension on a border today, with decay since the last update applied."""
         b = self.borders[pair]
-        half = self.scenario.parameters.borders.tension_half_life_days
-        return b.baseline + decayed(b.tension - b.baseline, self.day - b.updated, half)
+        return b.baseline + decayed(b.tension - b.baseline, self._day - b.updated, self._t_half)
 
     def set_tension(self, pair: str, value: float) -> None:
         b = self.borders[pair]
