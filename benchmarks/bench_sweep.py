@@ -2,7 +2,8 @@
 and the peak memory of a large sweep.
 
     pip install -e '.[bench]'
-    python benchmarks/bench_sweep.py [--runs N] [--sizes 1000,10000]
+    python benchmarks/bench_sweep.py [--runs N] [--sizes 1000,10000] [--repeat K]
+                                     [--instructions]
 
 Prints:
 
@@ -13,7 +14,10 @@ Prints:
    the same number of events (one process yielding that many timeouts) in this process;
 3. wall time and peak memory (the summed RSS of the sweep's whole process tree, sampled
    every 50 ms) of ``casim sweep experiments/history_montecarlo.toml --jobs 2`` at each
-   size given by ``--sizes`` (10,000 runs is the shipped experiment).
+   size given by ``--sizes`` (10,000 runs is the shipped experiment), ``--repeat`` times;
+4. with ``--instructions`` (needs valgrind): the CPU instructions per run of the sweep's
+   worker loop, counted by callgrind. Unlike seconds, this count does not depend on what
+   else the machine is doing, so it is the figure to compare two versions of casim by.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -101,6 +106,7 @@ def peak_memory(runs: int, folder: Path) -> tuple[float, float]:
     """(wall seconds, peak summed RSS in MB) of a --jobs 2 sweep of `runs` runs."""
     path = _with_replicates(runs, folder) if runs != 10000 else MONTE_CARLO
     out = folder / f"rss_{runs}"
+    shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "casim", "sweep", str(path), "--jobs", "2", "--out", str(out)]
     began = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -118,10 +124,53 @@ def peak_memory(runs: int, folder: Path) -> tuple[float, float]:
     return time.perf_counter() - began, peak / 2**20
 
 
+_LOOP = """
+import sys
+from casim.experiment import load_experiment
+from casim.experiment.design import build_design
+from casim.experiment.runner import plan_outputs
+from casim.experiment.worker import Chunk, Payload, run_chunk
+exp = load_experiment(sys.argv[1])
+payload = Payload(exp.scenario, build_design(exp), plan_outputs(exp), exp.spec.seed, 100, False)
+run_chunk(payload, Chunk(0, 0, int(sys.argv[2])))
+"""
+
+
+def instructions_per_run(folder: Path, runs: int = 60) -> float | None:
+    """CPU instructions per run (callgrind), from the difference of 1 and 1 + runs runs."""
+    if shutil.which("valgrind") is None:
+        return None
+    script = folder / "loop.py"
+    script.write_text(_LOOP, encoding="utf-8")
+    counts = []
+    for n in (1, 1 + runs):
+        out = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={folder / 'callgrind.out'}",
+                sys.executable,
+                str(script),
+                str(MONTE_CARLO),
+                str(n),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        line = next(x for x in out.stderr.splitlines() if "Collected" in x)
+        counts.append(int(line.split()[-1]))
+    return (counts[1] - counts[0]) / runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1000, help="runs for rates and the ratio")
     parser.add_argument("--sizes", default="1000,10000", help="sweep sizes for the memory test")
+    parser.add_argument("--repeat", type=int, default=1, help="repeats of each sweep size")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions per run (valgrind)"
+    )
     args = parser.parse_args()
     print(
         f"casim {casim.__version__}, Python {platform.python_version()}, {platform.machine()}, "
@@ -139,8 +188,15 @@ def main() -> None:
         print(f"  casim {casim_us:.2f} us, bare SimPy loop {bare_us:.2f} us, ratio {ratio:.1f}")
         print("casim sweep experiments/history_montecarlo.toml --jobs 2:")
         for size in (int(s) for s in args.sizes.split(",")):
-            seconds, mb = peak_memory(size, folder)
-            print(f"  {size:>6} runs: {seconds:6.1f} s wall, peak RSS {mb:6.0f} MB (process tree)")
+            for _ in range(args.repeat):
+                seconds, mb = peak_memory(size, folder)
+                print(
+                    f"  {size:>6} runs: {seconds:6.1f} s wall, peak RSS {mb:6.0f} MB (process tree)"
+                )
+        if args.instructions:
+            count = instructions_per_run(folder)
+            shown = "valgrind not found" if count is None else f"{count / 1e6:.2f} M"
+            print(f"instructions per run of the worker loop (callgrind): {shown}")
 
 
 if __name__ == "__main__":

@@ -74,7 +74,13 @@ def analyze(out: str | Path, outputs: list[str] | None = None) -> list[Path]:
         path = target / "sensitivity.csv"
         table.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
         written.append(path)
-        ax = plot_sensitivity(table, method=kind)
+        reps = manifest["replicates"]
+        ax = plot_sensitivity(
+            table,
+            method=kind,
+            title=f"{kind.capitalize()} sensitivity of {', '.join(chosen)}\n"
+            f"({manifest['points']} design points x {reps} replicates; bars: 95% intervals)",
+        )
         save(ax, target / "sensitivity.png")
         written.append(target / "sensitivity.png")
     if any(c.startswith("index_") for c in columns):
