@@ -149,35 +149,17 @@ def _sensitivity(
             from SALib.analyze import sobol
 
             res = sobol.analyze(problem, y, calc_second_order=design["second_order"], seed=seed)
-            for i, p in enumerate(params):
-                rec = {
-                    "output": name,
-                    "parameter": p,
-                    "S1": res["S1"][i],
-                    "S1_conf": res["S1_conf"][i],
-                    "ST": res["ST"][i],
-                    "ST_conf": res["ST_conf"][i],
-                }
-                if design["second_order"]:
-                    for j, q in enumerate(params):
-                        if j > i:
-                            rec[f"S2_{q}"] = res["S2"][i][j]
-                records.append(rec)
+            measures = ("S1", "S1_conf", "ST", "ST_conf")
         else:
             from SALib.analyze import morris
 
             res = morris.analyze(problem, x, y, num_levels=design["levels"], seed=seed)
-            for i, p in enumerate(params):
-                records.append(
-                    {
-                        "output": name,
-                        "parameter": p,
-                        "mu": res["mu"][i],
-                        "mu_star": res["mu_star"][i],
-                        "sigma": res["sigma"][i],
-                        "mu_star_conf": res["mu_star_conf"][i],
-                    }
-                )
+            measures = ("mu", "mu_star", "sigma", "mu_star_conf")
+        for i, p in enumerate(params):
+            rec = {"output": name, "parameter": p, **{m: res[m][i] for m in measures}}
+            if design["kind"] == "sobol" and design["second_order"]:
+                rec.update({f"S2_{q}": res["S2"][i][j] for j, q in enumerate(params) if j > i})
+            records.append(rec)
     return pd.DataFrame.from_records(records)
 
 
