@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from casim.model.indicators import COMPONENTS
 from casim.record import RunRecord
+from casim.scoring import RECORD_KINDS, EventIndex, RecordRow, answer, brier_by_kind
 
 __all__ = ["OutputPlan"]
 
@@ -30,6 +31,12 @@ class OutputPlan:
     event_counts: tuple[str, ...]
     signatures: tuple[str, ...]
     settlements: tuple[str, ...]
+    record: tuple[RecordRow, ...] = ()
+
+    @property
+    def record_kinds(self) -> list[str]:
+        present = {row.kind for row in self.record}
+        return [k for k in RECORD_KINDS if k in present]
 
     @property
     def columns(self) -> list[str]:
@@ -39,6 +46,8 @@ class OutputPlan:
         cols += [f"n_{_slug(k)}" for k in self.event_counts]
         cols += [f"signed_{d}" for d in self.signatures]
         cols += [f"settled_{p}" for p in self.settlements]
+        if self.record:
+            cols += ["record_brier", *(f"record_brier_{k}" for k in self.record_kinds)]
         return cols
 
     def values(self, rec: RunRecord) -> list[float]:
@@ -73,4 +82,8 @@ class OutputPlan:
         out += [float(counts[k]) for k in self.event_counts]
         out += [float(len(signers[doc])) for doc in self.signatures]
         out += [settled.get(pair, math.nan) for pair in self.settlements]
+        if self.record:
+            log = EventIndex(rec.events)
+            scores = brier_by_kind(self.record, [answer(row, log) for row in self.record])
+            out += [scores["overall"], *(scores[k] for k in self.record_kinds)]
         return out

@@ -62,6 +62,7 @@ def plan_outputs(exp: Experiment) -> OutputPlan:
         event_counts=tuple(o.event_counts),
         signatures=tuple(o.signatures),
         settlements=tuple(o.settlements),
+        record=exp.record,
     )
 
 

@@ -24,6 +24,7 @@ from casim.scenario.errors import ScenarioError, format_found
 from casim.scenario.load import _raise_validation, load_scenario, load_toml, with_window
 from casim.scenario.schema import EVENT_MODELS, Scenario
 from casim.scenario.validate import check_scenario
+from casim.scoring import RecordRow, load_record
 
 __all__ = [
     "DesignSpec",
@@ -128,6 +129,11 @@ class OutputsSpec(_Strict):
         default_factory=list,
         description="settled_<pair>: year of the border treaty (NaN when none in the run)",
     )
+    record: str | None = Field(
+        None,
+        description="a record file (relative to the experiment file): record_brier and "
+        "record_brier_<kind>, the run's Brier score on its rows (per kind, mean over kinds)",
+    )
 
 
 class AnalysisSpec(_Strict):
@@ -161,6 +167,7 @@ class Experiment:
     scenario: Scenario
     years: tuple[int, ...]  # index years kept
     text: str  # the experiment file as written
+    record: tuple[RecordRow, ...] = ()  # rows of outputs.record, if any
 
     @property
     def name(self) -> str:
@@ -171,6 +178,7 @@ class Experiment:
         h = hashlib.sha256()
         h.update(json.dumps(self.spec.model_dump(mode="json"), sort_keys=True).encode())
         h.update(json.dumps(self.scenario.model_dump(mode="json"), sort_keys=True).encode())
+        h.update(repr(self.record).encode())
         return h.hexdigest()[:16]
 
 
@@ -193,8 +201,16 @@ def load_experiment(path: str | Path) -> Experiment:
     scenario = with_window(base, pin_until=pin, known_until=known, until=r.until, source=str(path))
     _check_parameters(path, spec, scenario)
     years = _check_outputs(path, spec, scenario)
+    record: tuple[RecordRow, ...] = ()
+    if spec.outputs.record is not None:
+        record_path = Path(spec.outputs.record)
+        if not record_path.is_absolute():
+            record_path = path.parent / record_path
+        if not record_path.is_file():
+            raise ScenarioError(path, "outputs.record", "an existing record file", str(record_path))
+        record = load_record(record_path)
     text = path.read_text(encoding="utf-8")
-    return Experiment(path, spec, scenario_path, scenario, years, text)
+    return Experiment(path, spec, scenario_path, scenario, years, text, record)
 
 
 def _check_parameters(path: Path, spec: ExperimentFile, scenario: Scenario) -> None:
