@@ -386,3 +386,15 @@ def test_pinned_history_replays_the_record(tmp_path: Path) -> None:
     scores = [float(row[col]) for row in rows]  # type: ignore[arg-type]
     # every row of 2016-2022 is imposed by the scenario: each run reproduces the record
     assert scores == [0.0] * 20
+
+
+def test_unreachable_scheduler_is_bad_input_and_writes_nothing(
+    experiment: Write, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "never"
+    argv = ["sweep", str(experiment()), "--backend", "dask", "--scheduler", "tcp://127.0.0.1:9"]
+    assert main([*argv, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("casim: error: <command line>: --scheduler: expected the address")
+    assert len(err.splitlines()) == 1
+    assert not out.exists()

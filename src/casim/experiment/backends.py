@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from casim.experiment.worker import Chunk, Payload, Row, install, run_chunk, run_chunk_installed
+from casim.scenario.errors import ScenarioError
 
 __all__ = ["Backend", "BackendError", "open_backend"]
 
@@ -114,9 +115,11 @@ class DaskCluster:
                 )
                 self.client = Client(self.cluster)
             else:
-                self.client = Client(scheduler, timeout="10s")
+                self.client = Client(scheduler, timeout="5s")
         except OSError as err:
-            raise BackendError(f"cannot reach the Dask scheduler {scheduler}: {err}") from None
+            raise ScenarioError(
+                "<command line>", "--scheduler", "the address of a running Dask scheduler", str(err)
+            ) from None
         self.payload = self.client.scatter(payload, broadcast=True)
 
     def submit(self, chunk: Chunk) -> Any:

@@ -227,16 +227,8 @@ def sweep(
                 f"the sweep of this experiment (fingerprint {manifest['fingerprint']})",
                 f"fingerprint {stored.get('fingerprint')}",
             )
-    out.mkdir(parents=True, exist_ok=True)
-    store.prepare()
-    _atomic_write(out / "experiment.toml", exp.text)
-    _atomic_write(out / "design.csv", _design_csv(design))
-    _atomic_write(meta, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-
     todo = [c for c in chunks if c.id not in done]
     stored_before = total - sum(c.size for c in todo)
-    began = time.perf_counter()
-    bar = _Progress(total, stored_before, progress)
     payload = Payload(
         scenario=exp.scenario,
         design=design,
@@ -245,9 +237,18 @@ def sweep(
         replicates=exp.spec.replicates,
         common_random_numbers=exp.spec.design.common_random_numbers,
     )
+    # the backend first: a scheduler that cannot be reached leaves nothing behind
+    runner = open_backend(payload, backend, jobs, scheduler) if todo else None
+    out.mkdir(parents=True, exist_ok=True)
+    store.prepare()
+    _atomic_write(out / "experiment.toml", exp.text)
+    _atomic_write(out / "design.csv", _design_csv(design))
+    _atomic_write(meta, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+    began = time.perf_counter()
+    bar = _Progress(total, stored_before, progress)
     computed = 0
-    if todo:
-        runner = open_backend(payload, backend, jobs, scheduler)
+    if runner is not None:
         cancel = True
         try:
             queue = iter(todo)
