@@ -156,9 +156,7 @@ class _Progress:
         if stream is not None and stream.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(
-                total=total, initial=initial, unit="run", file=stream, dynamic_ncols=True
-            )
+            self.bar = tqdm(total=total, initial=initial, unit="run", file=stream)
 
     def update(self, n: int) -> None:
         self.done += n
