@@ -192,7 +192,6 @@ class Engine:
 
     def _apply_exogenous(self, e: EventBase, origin: str) -> None:
         w = self.world
-        w.changed()
         if isinstance(e, LeaderChange):
             self._change_leader(e.state, e.leader, e.disposition, origin)
         elif isinstance(e, Shock):

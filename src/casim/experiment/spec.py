@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from casim.engine import resolved_window
 from casim.experiment.overrides import PathError, apply_values, leaves
 from casim.scenario.errors import ScenarioError, format_found
-from casim.scenario.load import _raise_validation, load_scenario, load_toml, with_window
+from casim.scenario.load import load_scenario, load_toml, raise_validation, with_window
 from casim.scenario.schema import EVENT_MODELS, Scenario
 from casim.scenario.validate import check_scenario
 from casim.scoring import RecordRow, load_record
@@ -189,7 +189,7 @@ def load_experiment(path: str | Path) -> Experiment:
     try:
         spec = ExperimentFile.model_validate(raw)
     except ValidationError as err:
-        _raise_validation(err, path, "")
+        raise_validation(err, path, "")
     scenario_path = Path(spec.scenario)
     if not scenario_path.is_absolute():
         scenario_path = path.parent / scenario_path

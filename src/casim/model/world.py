@@ -5,8 +5,8 @@ with shocks applied, pull with blocs, tension with decay). It never imports simp
 draws random numbers; the engine mutates it, decisions only read it. The views of
 disposition, pull and active shock effects are cached until a shock starts or ends, and
 external support for the current day: the clock moves only through :meth:`World.advance`,
-and whoever changes a stance, a membership, the shocks or a partner's activity calls
-:meth:`World.changed`.
+whoever changes a stance, a membership or the shocks calls :meth:`World.changed`, and
+whoever changes a partner's activity calls :meth:`World.activity_changed`.
 """
 
 from __future__ import annotations
@@ -159,10 +159,8 @@ class World:
     settlements_year: int = 0
     documents_generated: int = 0
     partner_blocs: dict[str, list[str]] = field(default_factory=dict)  # partner -> blocs it leads
-    neighbours: dict[str, list[tuple[str, str]]] = field(
-        default_factory=dict
-    )  # code -> (other, pair)
-    version: int = 0  # bumped by ``changed()`` whenever a stance, bloc or partner changes
+    # code -> [(neighbour, pair)]
+    neighbours: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _effects_cache: dict[str, list[Effect]] | None = None
     _effects_n: int = 0  # shocks seen when the effects were cached
     _t_half: float = 1.0  # tension half-life in days, set from the parameters
@@ -250,9 +248,7 @@ class World:
         )
 
     def changed(self) -> None:
-        """Mark stances, memberships, shocks or partner activity as changed (drops every
-        cached view)."""
-        self.version += 1
+        """Mark stances, memberships or the shocks as changed (drops every cached view)."""
         self._shock_bounds()
         self._drop_stances()
         self._support_cache.clear()

@@ -20,7 +20,7 @@ from casim.scenario.errors import ScenarioError, format_found
 from casim.scenario.schema import EVENT_MODELS, EventBase, Scenario
 from casim.scenario.validate import check_scenario
 
-__all__ = ["load_scenario", "load_toml", "with_window"]
+__all__ = ["load_scenario", "load_toml", "raise_validation", "with_window"]
 
 _MAX_CHAIN = 16
 
@@ -133,7 +133,7 @@ def _loc_text(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-def _raise_validation(err: ValidationError, file: Path, prefix: str) -> NoReturn:
+def raise_validation(err: ValidationError, file: Path, prefix: str) -> NoReturn:
     first = err.errors()[0]
     loc = tuple(first["loc"])
     path = _loc_text(loc)
@@ -165,7 +165,7 @@ def _parse_events(raw_events: list[Any], origin: _Origin) -> list[EventBase]:
         try:
             event = model.model_validate(raw)
         except ValidationError as err:
-            _raise_validation(err, file, where)
+            raise_validation(err, file, where)
         if any(e.id == event.id for e in events):
             raise ScenarioError(file, f"{where}.id", "an id no other event has", repr(event.id))
         events.append(event)
@@ -187,7 +187,7 @@ def load_scenario(path: str | Path) -> Scenario:
         loc = tuple(err.errors()[0]["loc"])
         if loc and loc[0] == "schema_version":
             loc = ("schema", *loc[1:])
-        _raise_validation(err, origin.file_of(loc), "")
+        raise_validation(err, origin.file_of(loc), "")
     ordered = sorted(
         zip(events, origin.events, strict=True), key=lambda pair: (pair[0].date, pair[0].id)
     )
