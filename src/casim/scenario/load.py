@@ -134,6 +134,8 @@ def _loc_text(loc: tuple[str | int, ...]) -> str:
 
 
 def raise_validation(err: ValidationError, file: Path, prefix: str) -> NoReturn:
+    """Raise the first error of a pydantic ValidationError as one ScenarioError line about
+    ``file``, its key path prefixed by ``prefix``."""
     first = err.errors()[0]
     loc = tuple(first["loc"])
     path = _loc_text(loc)
