@@ -99,8 +99,11 @@ class DaskCluster:
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError:
-            raise BackendError(
-                "the dask backend needs the extra: pip install 'casim[dask]'"
+            raise ScenarioError(
+                "<command line>",
+                "--backend dask",
+                "the dask extra installed (pip install -e '.[dask]')",
+                "no module dask.distributed",
             ) from None
         self.cluster = None
         try:
