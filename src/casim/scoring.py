@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from casim.scenario.errors import ScenarioError, format_found
 
@@ -34,6 +35,10 @@ RECORD_KINDS: tuple[str, ...] = (
     "border_clash_major",
 )
 _COLUMNS = ("id", "kind", "subject", "object", "start", "end", "outcome")
+#: The kinds of the event log that answers are read from.
+_ANSWERING_KINDS = frozenset(
+    {"summit_held", "summit_attended", "treaty_signed", "border_treaty_signed", "border_clash"}
+)
 
 
 @dataclass(frozen=True)
@@ -110,14 +115,20 @@ class EventIndex:
 
     __slots__ = ("by_key", "meetings")
 
-    def __init__(self, events: Iterable[Sequence[object]]) -> None:
+    def __init__(self, events: Iterable[Sequence[Any]]) -> None:
         self.by_key: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.meetings: list[str] = []  # dates of the meetings held
-        for ev in events:
-            kind, subject, date = str(ev[3]), str(ev[4]), str(ev[2])
-            self.by_key.setdefault((kind, subject), []).append((date, str(ev[5])))
-            if kind == "summit_held":
-                self.meetings.append(date)
+        by_key = self.by_key
+        for ev in events:  # rows as in casim.record.EVENT_COLUMNS: all text but run, seed
+            kind = ev[3]
+            if kind in _ANSWERING_KINDS:
+                key = (kind, ev[4])
+                if key in by_key:
+                    by_key[key].append((ev[2], ev[5]))
+                else:
+                    by_key[key] = [(ev[2], ev[5])]
+                if kind == "summit_held":
+                    self.meetings.append(ev[2])
 
     def within(self, kind: str, subject: str, start: str, end: str) -> list[str]:
         """Objects of the events of a kind and subject dated in [start, end]."""
