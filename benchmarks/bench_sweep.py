@@ -49,7 +49,7 @@ MONTE_CARLO = ROOT / "experiments" / "history_montecarlo.toml"
 def _with_replicates(runs: int, folder: Path) -> Path:
     text = MONTE_CARLO.read_text(encoding="utf-8")
     text = text.replace("replicates = 10000", f"replicates = {runs}")
-    text = text.replace('scenario = "../scenarios/', f'scenario = "{ROOT.as_posix()}/scenarios/')
+    text = text.replace('"../', f'"{ROOT.as_posix()}/')  # paths relative to experiments/
     path = folder / f"montecarlo_{runs}.toml"
     path.write_text(text, encoding="utf-8")
     return path

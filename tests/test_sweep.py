@@ -374,11 +374,20 @@ def test_unknown_record_kind_is_an_error(experiment: Write, tmp_path: Path) -> N
         load_experiment(path)
 
 
-def test_pinned_history_replays_the_record(tmp_path: Path) -> None:
+def test_pinned_history_replays_the_record(experiment: Write) -> None:
     from casim.experiment.runner import plan_outputs
     from casim.experiment.worker import Chunk, Payload, run_chunk
 
-    exp = load_experiment(ROOT / "experiments" / "history_montecarlo.toml")
+    record = (ROOT / "records" / "record_2016_2022.csv").as_posix()
+    body = f"""
+scenario = "{HISTORY}"
+seed = 4
+replicates = 20
+[outputs]
+index_years = [2022]
+record = "{record}"
+"""
+    exp = load_experiment(experiment(body))
     plan = plan_outputs(exp)
     payload = Payload(exp.scenario, build_design(exp), plan, exp.spec.seed, 20, False)
     rows = run_chunk(payload, Chunk(0, 0, 20))
