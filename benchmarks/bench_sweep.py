@@ -131,7 +131,7 @@ from casim.experiment.design import build_design
 from casim.experiment.runner import plan_outputs
 from casim.experiment.worker import Chunk, Payload, run_chunk
 exp = load_experiment(sys.argv[1])
-payload = Payload(exp.scenario, build_design(exp), plan_outputs(exp), exp.spec.seed, 100, False)
+payload = Payload(exp.scenario, build_design(exp), plan_outputs(exp), exp.spec.seed, 10**6, False)
 run_chunk(payload, Chunk(0, 0, int(sys.argv[2])))
 """
 
