@@ -38,9 +38,9 @@ import simpy
 import casim
 from casim.engine import Engine
 from casim.experiment import load_experiment, sweep
-from casim.experiment.design import build_design, run_sequence
-from casim.experiment.runner import plan_outputs
-from casim.experiment.worker import Chunk, Payload, run_chunk
+from casim.experiment.design import run_sequence
+from casim.experiment.runner import payload_for
+from casim.experiment.worker import Chunk, run_chunk
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTE_CARLO = ROOT / "experiments" / "history_montecarlo.toml"
@@ -57,9 +57,7 @@ def _with_replicates(runs: int, folder: Path) -> Path:
 
 def one_process(runs: int) -> float:
     exp = load_experiment(MONTE_CARLO)
-    payload = Payload(
-        exp.scenario, build_design(exp), plan_outputs(exp), exp.spec.seed, runs, False
-    )
+    payload = payload_for(exp, replicates=runs)
     run_chunk(payload, Chunk(0, 0, 20))  # warm up
     began = time.perf_counter()
     run_chunk(payload, Chunk(0, 0, runs))
@@ -127,11 +125,10 @@ def peak_memory(runs: int, folder: Path) -> tuple[float, float]:
 _LOOP = """
 import sys
 from casim.experiment import load_experiment
-from casim.experiment.design import build_design
-from casim.experiment.runner import plan_outputs
-from casim.experiment.worker import Chunk, Payload, run_chunk
+from casim.experiment.runner import payload_for
+from casim.experiment.worker import Chunk, run_chunk
 exp = load_experiment(sys.argv[1])
-payload = Payload(exp.scenario, build_design(exp), plan_outputs(exp), exp.spec.seed, 10**6, False)
+payload = payload_for(exp, replicates=10**6)
 run_chunk(payload, Chunk(0, 0, int(sys.argv[2])))
 """
 

@@ -308,12 +308,10 @@ def test_shipped_experiments_load_and_run(path: Path, tmp_path: Path) -> None:
     design = build_design(exp)
     assert design.points >= 1 and exp.spec.replicates >= 1
     # one run of the first point, through the worker, gives a full row without error
-    from casim.experiment.runner import plan_outputs
-    from casim.experiment.worker import Chunk, Payload, run_chunk
+    from casim.experiment.runner import payload_for, plan_outputs
+    from casim.experiment.worker import Chunk, run_chunk
 
-    payload = Payload(
-        exp.scenario, design, plan_outputs(exp), exp.spec.seed, exp.spec.replicates, True
-    )
+    payload = payload_for(exp, design=design)
     (row,) = run_chunk(payload, Chunk(0, 0, 1))
     assert row[-1] is None
     assert len(row) == 3 + len(design.columns) + len(plan_outputs(exp).columns) + 1
@@ -375,8 +373,8 @@ def test_unknown_record_kind_is_an_error(experiment: Write, tmp_path: Path) -> N
 
 
 def test_pinned_history_replays_the_record(experiment: Write) -> None:
-    from casim.experiment.runner import plan_outputs
-    from casim.experiment.worker import Chunk, Payload, run_chunk
+    from casim.experiment.runner import payload_for, plan_outputs
+    from casim.experiment.worker import Chunk, run_chunk
 
     record = (ROOT / "records" / "record_2016_2022.csv").as_posix()
     body = f"""
@@ -389,7 +387,7 @@ record = "{record}"
 """
     exp = load_experiment(experiment(body))
     plan = plan_outputs(exp)
-    payload = Payload(exp.scenario, build_design(exp), plan, exp.spec.seed, 20, False)
+    payload = payload_for(exp, plan=plan)
     rows = run_chunk(payload, Chunk(0, 0, 20))
     col = 3 + plan.columns.index("record_brier")
     scores = [float(row[col]) for row in rows]  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from casim.model.indicators import COMPONENTS
 from casim.record import RunRecord
@@ -33,7 +34,7 @@ class OutputPlan:
     settlements: tuple[str, ...]
     record: tuple[RecordRow, ...] = ()
 
-    @property
+    @cached_property
     def record_kinds(self) -> list[str]:
         present = {row.kind for row in self.record}
         return [k for k in RECORD_KINDS if k in present]
@@ -50,6 +51,15 @@ class OutputPlan:
             cols += ["record_brier", *(f"record_brier_{k}" for k in self.record_kinds)]
         return cols
 
+    @cached_property
+    def _wanted(self) -> dict[str, list[tuple[str, str]]]:
+        """The event counts by log kind: (column key, object filter or '')."""
+        wanted: dict[str, list[tuple[str, str]]] = {}
+        for key in self.event_counts:
+            kind, _, obj = key.partition(":")
+            wanted.setdefault(kind, []).append((key, obj))
+        return wanted
+
     def values(self, rec: RunRecord) -> list[float]:
         """The row of one run, in the order of :attr:`columns`."""
         by_year = {row[_IX_YEAR]: row for row in rec.index}
@@ -63,10 +73,7 @@ class OutputPlan:
                 for j in range(len(COMPONENTS)):
                     value = row[_IX_FIRST_COMPONENT + j] if row else math.nan
                     out.append(float(value))  # type: ignore[arg-type]
-        wanted: dict[str, list[tuple[str, str]]] = {}
-        for key in self.event_counts:
-            want, _, obj = key.partition(":")
-            wanted.setdefault(want, []).append((key, obj))
+        wanted = self._wanted
         counts = dict.fromkeys(self.event_counts, 0)
         signers: dict[str, set[str]] = {doc: set() for doc in self.signatures}
         settled: dict[str, float] = {}

@@ -36,7 +36,7 @@ from casim.experiment.store import ResultStore, schema
 from casim.experiment.worker import Chunk, Payload
 from casim.scenario.errors import ScenarioError
 
-__all__ = ["SweepResult", "chunks_of", "plan_outputs", "sweep"]
+__all__ = ["SweepResult", "chunks_of", "payload_for", "plan_outputs", "sweep"]
 
 _MAX_CHUNK = 64
 _MIN_CHUNKS = 32
@@ -63,6 +63,25 @@ def plan_outputs(exp: Experiment) -> OutputPlan:
         signatures=tuple(o.signatures),
         settlements=tuple(o.settlements),
         record=exp.record,
+    )
+
+
+def payload_for(
+    exp: Experiment,
+    *,
+    design: Design | None = None,
+    plan: OutputPlan | None = None,
+    replicates: int | None = None,
+) -> Payload:
+    """What the workers of a sweep of ``exp`` need (``replicates`` overrides the file's:
+    benchmarks and tests run one point's replicates in a single chunk)."""
+    return Payload(
+        scenario=exp.scenario,
+        design=design if design is not None else build_design(exp),
+        outputs=plan if plan is not None else plan_outputs(exp),
+        seed=exp.spec.seed,
+        replicates=replicates if replicates is not None else exp.spec.replicates,
+        common_random_numbers=exp.spec.design.common_random_numbers,
     )
 
 
@@ -227,14 +246,7 @@ def sweep(
             )
     todo = [c for c in chunks if c.id not in done]
     stored_before = total - sum(c.size for c in todo)
-    payload = Payload(
-        scenario=exp.scenario,
-        design=design,
-        outputs=plan,
-        seed=exp.spec.seed,
-        replicates=exp.spec.replicates,
-        common_random_numbers=exp.spec.design.common_random_numbers,
-    )
+    payload = payload_for(exp, design=design, plan=plan)
     # the backend first: a scheduler that cannot be reached leaves nothing behind
     runner = open_backend(payload, backend, jobs, scheduler) if todo else None
     out.mkdir(parents=True, exist_ok=True)
