@@ -1,5 +1,6 @@
-"""Whatever value a key of the history scenario is given, loading either succeeds or raises
-one ScenarioError line: never another exception (which the CLI would show as a traceback)."""
+"""Whatever value a key of the history scenario (its prior file, which holds every value)
+is given, loading either succeeds or raises one ScenarioError line: never another
+exception (which the CLI would show as a traceback)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import casim
 from casim.scenario import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXT = (ROOT / "scenarios" / "history.toml").read_text(encoding="utf-8").splitlines()
+TEXT = (ROOT / "scenarios" / "history_prior.toml").read_text(encoding="utf-8").splitlines()
 ASSIGNMENTS = [i for i, line in enumerate(TEXT) if re.match(r"^[A-Za-z_][\w-]* = ", line)]
 VALUES = st.sampled_from(
     [

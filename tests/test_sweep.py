@@ -317,47 +317,6 @@ def test_shipped_experiments_load_and_run(path: Path, tmp_path: Path) -> None:
     assert len(row) == 3 + len(design.columns) + len(plan_outputs(exp).columns) + 1
 
 
-def test_record_rows_are_answered_from_the_event_log(tmp_path: Path) -> None:
-    from casim.scoring import EventIndex, answer, brier_by_kind, load_record
-
-    record = tmp_path / "record.csv"
-    record.write_text(
-        "id,kind,subject,object,start,end,outcome,note,source\n"
-        "a,summit_held,KAZ,,2018-01-01,2018-12-31,1,,\n"
-        "b,summit_held,KAZ,,2019-01-01,2019-12-31,0,,\n"
-        "c,summit_head_attended,TKM,,2018-01-01,2018-12-31,0,,\n"
-        "d,summit_head_attended,UZB,,2018-01-01,2018-12-31,1,,\n"
-        "e,summit_head_attended,UZB,,2020-01-01,2020-12-31,1,,\n"
-        "f,treaty_signed,KAZ,ca_friendship_21c,2019-11-29,2022-07-21,1,,\n"
-        "g,treaty_signed,TKM,ca_friendship_21c,2019-11-29,2022-12-31,0,,\n"
-        "h,border_treaty_signed,KGZ-UZB,,2022-01-01,2022-12-31,1,,\n"
-        "i,border_clash_major,KGZ-TJK,,2021-01-01,2021-12-31,1,,\n"
-        "j,border_clash_major,KGZ-TJK,,2022-01-01,2022-12-31,0,,\n",
-        encoding="utf-8",
-    )
-    rows = load_record(record)
-    events = [
-        (0, 1, "2018-03-15", "summit_held", "KAZ", "meeting_1", "held", "model"),
-        (0, 1, "2018-03-15", "summit_attended", "TKM", "standin", "KAZ", "model"),
-        (0, 1, "2018-03-15", "summit_attended", "UZB", "head", "KAZ", "model"),
-        (0, 1, "2022-07-21", "treaty_signed", "KAZ", "ca_friendship_21c", "signed", "model"),
-        (0, 1, "2023-01-05", "treaty_signed", "TKM", "ca_friendship_21c", "signed", "model"),
-        (0, 1, "2022-11-30", "border_treaty_signed", "KGZ-UZB", "", "signed", "model"),
-        (0, 1, "2021-04-29", "border_clash", "KGZ-TJK", "major", "clash", "model"),
-        (0, 1, "2022-09-14", "border_clash", "KGZ-TJK", "minor", "clash", "model"),
-    ]
-    log = EventIndex(events)
-    answers = [answer(row, log) for row in rows]
-    # e: no meeting in 2020 means no head attended; g: signed after the window's end
-    assert answers == [1, 0, 0, 1, 0, 1, 0, 1, 1, 0]
-    scores = brier_by_kind(rows, answers)
-    assert scores["summit_head_attended"] == pytest.approx(1 / 3)
-    assert scores["overall"] == pytest.approx((1 / 3) / 5)
-    perfect = brier_by_kind(rows, [r.outcome for r in rows])
-    coin = brier_by_kind(rows, [0.5] * len(rows))
-    assert perfect["overall"] == 0.0 and coin["overall"] == pytest.approx(0.25)
-
-
 def test_unknown_record_kind_is_an_error(experiment: Write, tmp_path: Path) -> None:
     record = tmp_path / "bad.csv"
     record.write_text(

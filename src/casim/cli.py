@@ -114,6 +114,44 @@ def _parser() -> argparse.ArgumentParser:
         metavar="COLUMN",
         help="output column to analyse (repeatable; default: the experiment's [analysis])",
     )
+    p_sc = sub.add_parser(
+        "score", help="answer a record file with an ensemble's probabilities; Brier vs baselines"
+    )
+    p_sc.add_argument("scenario", type=Path, help="scenario file")
+    p_sc.add_argument(
+        "--record", type=Path, required=True, help="record file to score (record format)"
+    )
+    p_sc.add_argument(
+        "--reference",
+        type=Path,
+        help="record whose rates per kind are the climatology baseline "
+        "(default: the shipped records/record_2016_2022.csv)",
+    )
+    p_sc.add_argument("--runs", type=_positive, default=200, help="ensemble size (default 200)")
+    p_sc.add_argument("--seed", type=_seed, default=1, help="base seed (default 1)")
+    p_sc.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+    p_sc.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE.csv",
+        help="per-row probabilities; beside it FILE.json (scores, manifest), "
+        "FILE_reliability.png and FILE_rows.png",
+    )
+    _window_args(p_sc)
+
+    p_ca = sub.add_parser(
+        "calibrate", help="fit free parameters to a record; write a fitted scenario overlay"
+    )
+    p_ca.add_argument(
+        "calibration", type=Path, help="calibration file (experiments/calibrate_*.toml)"
+    )
+    p_ca.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+    p_ca.add_argument(
+        "--backend", choices=("local", "dask"), default="local", help="default: local"
+    )
+    p_ca.add_argument("--scheduler", metavar="ADDRESS", help="dask: a running scheduler")
+    p_ca.add_argument("--out", type=Path, help="work directory (default out/<calibration name>)")
+    p_ca.add_argument("--resume", action="store_true", help="complete a stopped calibration")
     return parser
 
 
@@ -233,6 +271,105 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_score(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from casim.experiment.forecast import RunFailed, forecast
+    from casim.paths import default_record
+    from casim.scoring import load_record
+
+    pin, known, until = _window(args)
+    scenario = with_window(
+        load_scenario(args.scenario), pin_until=pin, known_until=known, until=until
+    )
+    rows = load_record(args.record)
+    reference_path = args.reference or default_record()
+    reference = load_record(reference_path)
+    if args.out is not None and args.out.suffix.lower() != ".csv":
+        raise ScenarioError("<command line>", "--out", "a file name ending in .csv", str(args.out))
+    if args.out is not None and not args.out.parent.is_dir():
+        raise ScenarioError(
+            "<command line>", "--out", "a file in an existing directory", str(args.out)
+        )
+    began = time.perf_counter()
+    try:
+        fc = forecast(
+            scenario,
+            rows,
+            runs=args.runs,
+            seed=args.seed,
+            reference=reference,
+            record_path=args.record,
+            jobs=args.jobs,
+        )
+    except RunFailed as err:
+        print(f"casim: error: {err}", file=sys.stderr)
+        return 1
+    elapsed = time.perf_counter() - began
+    from casim.engine import resolved_window
+    from casim.experiment.forecast import score_table
+
+    p, _k, u = resolved_window(scenario)
+    print(
+        f"casim {__version__}: {scenario.name}, {args.runs} runs, seed {args.seed}, "
+        f"free after {p}, to {u}: {len(fc.rows)} rows of {args.record} scored "
+        f"in {elapsed:.1f} s"
+    )
+    if fc.closed or fc.beyond:
+        print(
+            f"  not scored: {len(fc.closed)} row(s) closed by the pin date (imposed), "
+            f"{len(fc.beyond)} ending after {u}"
+        )
+    print(f"  baselines from {reference_path}")
+    print(score_table(fc))
+    if args.out is not None:
+        from casim.experiment.forecast_out import write_forecast
+
+        for path in write_forecast(
+            fc,
+            args.out,
+            scenario=scenario,
+            record=args.record,
+            reference=reference_path,
+            command=["casim", *argv],
+        ):
+            print(f"  wrote {path}")
+    return 0
+
+
+def _cmd_calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from casim.experiment.backends import BackendError
+    from casim.experiment.calibrate import calibrate, load_calibration
+
+    if args.scheduler is not None and args.backend != "dask":
+        raise ScenarioError(
+            "<command line>", "--scheduler", "--backend dask beside it", args.scheduler
+        )
+    cal = load_calibration(args.calibration)
+    out = args.out or Path("out") / cal.name
+    try:
+        result = calibrate(
+            cal,
+            out,
+            jobs=args.jobs,
+            backend=args.backend,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            progress=sys.stderr,
+            command=["casim", *argv],
+        )
+    except BackendError as err:
+        print(f"casim: error: {err}; stored runs are kept, --resume continues", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            f"casim: interrupted; run again with --out {out} --resume to continue",
+            file=sys.stderr,
+        )
+        return 130
+    for line in result.summary:
+        print(line)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``casim`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -244,6 +381,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_sweep(args, argv)
         if args.command == "analyze":
             return _cmd_analyze(args)
+        if args.command == "score":
+            return _cmd_score(args, argv)
+        if args.command == "calibrate":
+            return _cmd_calibrate(args, argv)
         return _cmd_validate(args)
     except ScenarioError as err:
         print(f"casim: error: {err}", file=sys.stderr)

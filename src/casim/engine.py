@@ -193,6 +193,8 @@ class Engine:
     def _apply_exogenous(self, e: EventBase, origin: str) -> None:
         w = self.world
         if isinstance(e, LeaderChange):
+            if e.turnover_hazard is not None:
+                self.world.states[e.state].turnover_hazard = e.turnover_hazard
             self._change_leader(e.state, e.leader, e.disposition, origin)
         elif isinstance(e, Shock):
             end = self.day(e.end) if e.end is not None else math.inf
@@ -514,7 +516,22 @@ class Engine:
             else:
                 b.progress = min(b.progress + step, 1.0)
                 if b.progress >= 1.0:
-                    self._settle(pair, "model")
+                    yield from self._signing(pair, rng)
+                    return
+
+    def _signing(self, pair: str, rng: np.random.Generator) -> Proc:
+        """An agreed line waits for the leaders' signature: an exponential wait of mean
+        ``signing_days``, then at the end of any freeze after a major clash."""
+        w = self.world
+        b = w.borders[pair]
+        p = self.scenario.parameters.borders
+        if p.signing_days > 0:
+            yield self.env.timeout(rng.exponential(p.signing_days))
+            self._sync()
+        while b.last_major_day is not None and self.env.now - b.last_major_day <= p.freeze_days:
+            yield self.env.timeout(b.last_major_day + p.freeze_days + 1.0 - self.env.now)
+            self._sync()
+        self._settle(pair, "model")
 
     # ---------------------------------------------------------------- leaders, partners
 
@@ -530,11 +547,26 @@ class Engine:
             self._change_leader(code, f"{code} leader {st.leaders_seen + 1}", disposition, "model")
 
     def _change_leader(self, code: str, leader: str, disposition: float, origin: str) -> None:
+        """A new leader takes office; its own disposition applies after ``consolidation_days``
+        (the predecessor's line holds until then), unless another change comes first."""
         st = self.world.states[code]
-        st.leader, st.disposition = leader, disposition
-        self.world.changed()
+        st.leader = leader
         st.leaders_seen += 1
         self.log("leader_change", code, leader, f"{disposition:.2f}", origin)
+        wait = self.scenario.parameters.leaders.consolidation_days
+        if wait > 0:
+            self._later(wait, partial(self._turn, code, st.leaders_seen, disposition, origin))
+        else:
+            self._turn(code, st.leaders_seen, disposition, origin)
+
+    def _turn(self, code: str, seen: int, disposition: float, origin: str) -> None:
+        st = self.world.states[code]
+        if st.leaders_seen != seen:  # replaced before it could turn
+            return
+        st.disposition = disposition
+        self.world.changed()
+        if self.scenario.parameters.leaders.consolidation_days > 0:
+            self.log("leader_turn", code, st.leader, f"{disposition:.2f}", origin)
         self._reconsider(code)
 
     def _partners(self, pid: str) -> Proc:

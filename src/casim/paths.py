@@ -1,10 +1,11 @@
-"""Where the shipped scenarios are: the repository (editable install) or the wheel's copy."""
+"""Where the shipped scenarios and records are: the repository (editable install) or the
+wheel's copy."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["default_scenario"]
+__all__ = ["default_record", "default_scenario"]
 
 
 def default_scenario() -> Path:
@@ -14,6 +15,20 @@ def default_scenario() -> Path:
         here.parents[1] / "scenarios" / "history.toml",  # src layout, editable install
         here / "_scenarios" / "history.toml",  # installed wheel
         Path.cwd() / "scenarios" / "history.toml",
+    ]
+    for path in candidates:
+        if path.is_file():
+            return path
+    return candidates[-1]
+
+
+def default_record() -> Path:
+    """The shipped historical record, 2016-2022 (the default climatology reference)."""
+    here = Path(__file__).resolve().parent
+    candidates = [
+        here.parents[1] / "records" / "record_2016_2022.csv",
+        here / "_records" / "record_2016_2022.csv",
+        Path.cwd() / "records" / "record_2016_2022.csv",
     ]
     for path in candidates:
         if path.is_file():

@@ -17,8 +17,11 @@ from matplotlib.ticker import MaxNLocator
 
 __all__ = [
     "new_axes",
+    "plot_calibration",
     "plot_fan",
+    "plot_forecast_rows",
     "plot_heatmap",
+    "plot_reliability",
     "plot_sensitivity",
     "plot_trajectory",
     "save",
@@ -103,16 +106,18 @@ def _mark(ax: Axes, date: dt.date, text: str, ls: str, colour: str, y: float, va
     ax.text(x, y, text, fontsize=8, va=va, ha="left", transform=ax.get_xaxis_transform())
 
 
-def save(ax: Axes, path: Any) -> None:
-    """Save the Axes' figure as PNG or SVG without volatile metadata (byte-stable)."""
+def save(ax: Axes, path: Any, fmt: str | None = None) -> None:
+    """Save the Axes' figure as PNG or SVG without volatile metadata (byte-stable).
+
+    ``fmt`` ("png" or "svg") defaults to the path's suffix."""
     fig = ax.get_figure(root=True)
     assert isinstance(fig, Figure)
     fig.tight_layout()
-    suffix = str(path).rsplit(".", 1)[-1].lower()
+    suffix = fmt or str(path).rsplit(".", 1)[-1].lower()
     metadata: dict[str, Any] = {"Software": None}
     if suffix == "svg":
         metadata = {"Date": None, "Creator": None}
-    fig.savefig(path, metadata=metadata)
+    fig.savefig(path, format=suffix, metadata=metadata)
 
 
 def plot_fan(
@@ -228,3 +233,147 @@ def plot_sensitivity(
     ax.legend(fontsize=7)
     ax.grid(axis="y", alpha=0.3)
     return ax
+
+
+_KIND_COLOURS = {
+    "summit_held": "tab:blue",
+    "summit_head_attended": "tab:orange",
+    "treaty_signed": "tab:green",
+    "border_treaty_signed": "tab:purple",
+    "border_clash_major": "tab:red",
+}
+
+
+def plot_reliability(
+    forecasts: pd.DataFrame, *, bins: int = 5, title: str | None = None, ax: Axes | None = None
+) -> Axes:
+    """Reliability diagram from a ``casim score`` CSV (``probability``, ``outcome``,
+    ``kind``): per bin of forecast probability, the observed frequency against the mean
+    forecast, with marker size by rows and a dashed diagonal of perfect reliability.
+    Each row is also shown as a tick at its probability, above (outcome 1) or below."""
+    from casim.scoring import reliability
+
+    ax = ax if ax is not None else new_axes(7.0, 6.0)
+    p = forecasts["probability"].to_numpy(dtype=float)
+    o = forecasts["outcome"].to_numpy(dtype=int)
+    table = reliability(list(p), list(o), bins)
+    ax.plot([0, 1], [0, 1], ls="--", color="0.5", lw=1, label="perfect reliability")
+    if table:
+        mean_p = [t[1] for t in table]
+        freq = [t[2] for t in table]
+        n = [t[3] for t in table]
+        ax.plot(mean_p, freq, color="tab:blue", lw=1.5)
+        ax.scatter(
+            mean_p,
+            freq,
+            s=[30 + 12 * k for k in n],
+            color="tab:blue",
+            zorder=3,
+            label=f"observed frequency per bin ({bins} bins; size = rows)",
+        )
+        for x, y, k in zip(mean_p, freq, n, strict=True):
+            ax.annotate(str(k), (x, y), textcoords="offset points", xytext=(6, -10), fontsize=8)
+    for kind, colour in _KIND_COLOURS.items():
+        mask = forecasts["kind"].to_numpy() == kind
+        if mask.any():
+            ys = np.where(o[mask] == 1, 1.04, -0.04)
+            ax.scatter(p[mask], ys, marker="|", s=120, color=colour, label=f"rows: {kind}")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.08, 1.08)
+    ax.set_xlabel("forecast probability (share of runs)")
+    ax.set_ylabel("observed frequency of outcome 1")
+    ax.set_title(title or "Reliability of the forecast against the record")
+    ax.legend(fontsize=7, loc="upper left")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_forecast_rows(
+    forecasts: pd.DataFrame, *, title: str | None = None, ax: Axes | None = None
+) -> Axes:
+    """Per record row, grouped by kind: the model's probability (dot), the climatology
+    baseline (grey bar) and the outcome (open square at 0 or 1)."""
+    n = len(forecasts)
+    ax = ax if ax is not None else new_axes(max(9.0, 0.16 * n + 3.0), 5.5)
+    x = np.arange(n, dtype=float)
+    colours = [_KIND_COLOURS.get(k, "0.3") for k in forecasts["kind"]]
+    ax.bar(
+        x,
+        forecasts["climatology"].to_numpy(dtype=float),
+        0.8,
+        color="0.85",
+        label="climatology (kind's rate in the reference)",
+    )
+    ax.scatter(
+        x,
+        forecasts["probability"].to_numpy(dtype=float),
+        color=colours,
+        s=28,
+        zorder=3,
+        label="model probability",
+    )
+    ax.scatter(
+        x,
+        forecasts["outcome"].to_numpy(dtype=float),
+        marker="s",
+        s=36,
+        facecolors="none",
+        edgecolors="k",
+        zorder=4,
+        label="outcome (record)",
+    )
+    kinds = list(dict.fromkeys(forecasts["kind"]))
+    for kind in kinds:
+        idx = np.flatnonzero(forecasts["kind"].to_numpy() == kind)
+        ax.axvspan(idx[0] - 0.5, idx[-1] + 0.5, color=_KIND_COLOURS.get(kind, "0.5"), alpha=0.06)
+        ax.text(
+            idx.mean(), 1.1, kind, ha="center", fontsize=8, color=_KIND_COLOURS.get(kind, "0.3")
+        )
+    ax.set_xticks(x, list(forecasts["id"]), rotation=90, fontsize=6)
+    ax.set_xlim(-0.8, n - 0.2)
+    ax.set_ylim(-0.05, 1.18)
+    ax.set_ylabel("probability of outcome 1")
+    ax.set_title(title or "Forecast per record row against the outcome")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return ax
+
+
+def plot_calibration(
+    points: pd.DataFrame,
+    parameters: list[str],
+    *,
+    score: str = "brier",
+    best: dict[str, float] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """One panel per fitted parameter: each evaluated point's ensemble score against the
+    parameter's value, coloured by calibration round, with the chosen value marked."""
+    k = len(parameters)
+    cols = min(3, k)
+    rows = (k + cols - 1) // cols
+    fig = Figure(figsize=(4.2 * cols, 3.3 * rows + 0.6), dpi=110)
+    rounds = sorted(points["round"].unique())
+    colours = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"]
+    for i, name in enumerate(parameters):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        for j, r in enumerate(rounds):
+            part = points[points["round"] == r]
+            ax.scatter(
+                part[name],
+                part[score],
+                s=9,
+                alpha=0.6,
+                color=colours[j % len(colours)],
+                label=f"round {r}",
+            )
+        if best is not None and name in best:
+            ax.axvline(best[name], color="k", lw=1.2, ls="--", label="fitted value")
+        ax.set_xlabel(name, fontsize=8)
+        ax.set_ylabel(f"ensemble {score} (lower is better)", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+        if i == 0:
+            ax.legend(fontsize=7)
+    fig.suptitle(title or f"Calibration: ensemble {score} score against each parameter")
+    fig.tight_layout()
+    return fig

@@ -11,13 +11,13 @@ from __future__ import annotations
 import concurrent.futures as cf
 import logging
 import multiprocessing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from casim.experiment.worker import Chunk, Payload, Row, install, run_chunk, run_chunk_installed
 from casim.scenario.errors import ScenarioError
 
-__all__ = ["Backend", "BackendError", "open_backend"]
+__all__ = ["Backend", "BackendError", "drain", "in_flight_limit", "open_backend"]
 
 
 class BackendError(RuntimeError):
@@ -150,3 +150,37 @@ def open_backend(payload: Payload, backend: str, jobs: int, scheduler: str | Non
     if jobs == 1:
         return InProcess(payload)
     return LocalPool(payload, jobs)
+
+
+def in_flight_limit(backend: str, jobs: int) -> int:
+    """Chunks submitted ahead: one in-process, else four per worker."""
+    return 1 if jobs == 1 and backend != "dask" else 4 * jobs
+
+
+def drain(
+    runner: Backend,
+    chunks: Iterable[Chunk],
+    limit: int,
+    on_rows: Callable[[Chunk, list[Row]], None],
+) -> None:
+    """Run chunks on an open backend, at most ``limit`` in flight, handing each chunk's rows
+    to ``on_rows`` as it completes (in completion order). Closes the backend; cancels what
+    is pending if interrupted."""
+    cancel = True
+    try:
+        queue = iter(chunks)
+        inflight: dict[Any, Chunk] = {}
+        for chunk in queue:
+            inflight[runner.submit(chunk)] = chunk
+            if len(inflight) >= limit:
+                break
+        while inflight:
+            for fut in runner.wait_any(inflight):
+                chunk = inflight.pop(fut)
+                on_rows(chunk, runner.result(fut))
+                nxt = next(queue, None)
+                if nxt is not None:
+                    inflight[runner.submit(nxt)] = nxt
+        cancel = False
+    finally:
+        runner.close(cancel=cancel)

@@ -33,6 +33,7 @@ class OutputPlan:
     signatures: tuple[str, ...]
     settlements: tuple[str, ...]
     record: tuple[RecordRow, ...] = ()
+    answers: bool = False  # also answer_<row id>: 0, 1, or NaN when the question does not arise
 
     @cached_property
     def record_kinds(self) -> list[str]:
@@ -49,6 +50,8 @@ class OutputPlan:
         cols += [f"settled_{p}" for p in self.settlements]
         if self.record:
             cols += ["record_brier", *(f"record_brier_{k}" for k in self.record_kinds)]
+            if self.answers:
+                cols += [f"answer_{row.id}" for row in self.record]
         return cols
 
     @cached_property
@@ -91,6 +94,9 @@ class OutputPlan:
         out += [settled.get(pair, math.nan) for pair in self.settlements]
         if self.record:
             log = EventIndex(rec.events)
-            scores = brier_by_kind(self.record, [answer(row, log) for row in self.record])
-            out += [scores["overall"], *(scores[k] for k in self.record_kinds)]
+            answers = [answer(row, log) for row in self.record]
+            scores = brier_by_kind(self.record, answers)
+            out += [scores["overall"], *(scores.get(k, math.nan) for k in self.record_kinds)]
+            if self.answers:
+                out += [math.nan if a is None else float(a) for a in answers]
         return out

@@ -15,6 +15,7 @@ computed, wall time), the one file that depends on how the sweep was run.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -26,14 +27,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+
 from casim._version import __version__
 from casim.engine import resolved_window
-from casim.experiment.backends import open_backend
+from casim.experiment.backends import drain, in_flight_limit, open_backend
 from casim.experiment.design import Design, build_design
 from casim.experiment.outputs import OutputPlan
 from casim.experiment.spec import Experiment, load_experiment
 from casim.experiment.store import ResultStore, schema
-from casim.experiment.worker import Chunk, Payload
+from casim.experiment.worker import Chunk, Payload, Row
 from casim.scenario.errors import ScenarioError
 
 __all__ = ["SweepResult", "chunks_of", "payload_for", "plan_outputs", "sweep"]
@@ -63,6 +66,7 @@ def plan_outputs(exp: Experiment) -> OutputPlan:
         signatures=tuple(o.signatures),
         settlements=tuple(o.settlements),
         record=exp.record,
+        answers=o.answers,
     )
 
 
@@ -120,11 +124,19 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def _fingerprint(exp: Experiment, design: Design) -> str:
+    """The experiment's fingerprint and its design points (which a caller may supply)."""
+    h = hashlib.sha256(exp.fingerprint().encode())
+    h.update(json.dumps(list(design.paths)).encode())
+    h.update(np.ascontiguousarray(design.values, dtype="<f8").tobytes())
+    return h.hexdigest()[:16]
+
+
 def _manifest(exp: Experiment, design: Design, plan: OutputPlan, chunk_runs: int) -> dict[str, Any]:
     pin, known, until = resolved_window(exp.scenario)
     spec = exp.spec
     return {
-        "fingerprint": exp.fingerprint(),
+        "fingerprint": _fingerprint(exp, design),
         "experiment": exp.name,
         "experiment_file": str(exp.path),
         "scenario_file": str(exp.scenario_path),
@@ -209,15 +221,17 @@ def sweep(
     resume: bool = False,
     progress: TextIO | None = None,
     command: Sequence[str] = (),
+    design: Design | None = None,
 ) -> SweepResult:
     """Run every (point, replicate) of an experiment not yet stored under ``out``.
 
-    Raises ScenarioError for a bad experiment, or for an output directory that holds
-    another sweep (or this one, without ``resume``).
+    ``design`` replaces the points the experiment file defines (calibration rounds pass
+    their own). Raises ScenarioError for a bad experiment, or for an output directory that
+    holds another sweep (or this one, without ``resume``).
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     out = Path(out)
-    design = build_design(exp)
+    design = design if design is not None else build_design(exp)
     plan = plan_outputs(exp)
     columns = plan.columns
     for i, name in enumerate(exp.spec.analysis.outputs):
@@ -259,29 +273,17 @@ def sweep(
     bar = _Progress(total, stored_before, progress)
     computed = 0
     if runner is not None:
-        cancel = True
+
+        def keep(chunk: Chunk, rows: list[Row]) -> None:
+            nonlocal computed
+            store.write(chunk.id, rows)
+            computed += len(rows)
+            bar.update(len(rows))
+
         try:
-            queue = iter(todo)
-            inflight: dict[Any, Chunk] = {}
-            limit = 1 if jobs == 1 and backend != "dask" else 4 * jobs
-            for chunk in queue:
-                inflight[runner.submit(chunk)] = chunk
-                if len(inflight) >= limit:
-                    break
-            while inflight:
-                for fut in runner.wait_any(inflight):
-                    chunk = inflight.pop(fut)
-                    rows = runner.result(fut)
-                    store.write(chunk.id, rows)
-                    computed += len(rows)
-                    bar.update(len(rows))
-                    nxt = next(queue, None)
-                    if nxt is not None:
-                        inflight[runner.submit(nxt)] = nxt
-            cancel = False
+            drain(runner, todo, in_flight_limit(backend, jobs), keep)
         finally:
             bar.close()
-            runner.close(cancel=cancel)
     failed = _write_failures(store, out)
     seconds = time.perf_counter() - began
     with (out / "sessions.jsonl").open("a", encoding="utf-8") as fh:

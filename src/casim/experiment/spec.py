@@ -134,12 +134,40 @@ class OutputsSpec(_Strict):
         description="a record file (relative to the experiment file): record_brier and "
         "record_brier_<kind>, the run's Brier score on its rows (per kind, mean over kinds)",
     )
+    answers: bool = Field(
+        False,
+        description="with a record: also answer_<row id>, the run's answer to each row "
+        "(1, 0, or NaN when the question does not arise in the run)",
+    )
 
 
 class AnalysisSpec(_Strict):
     """Defaults of ``casim analyze``."""
 
     outputs: list[str] = Field(default_factory=list, description="output columns to analyse")
+
+
+class CalibrationSpec(_Strict):
+    """How ``casim calibrate`` searches: the file's LHS design is round 0; each refinement
+    round samples a Latin hypercube in the box spanned by the best points so far; the
+    best points of all rounds are then run again with more replicates, and the best of
+    them is the fit."""
+
+    rounds: int = Field(2, ge=0, le=10, description="refinement rounds after the first LHS")
+    refine_samples: int = Field(64, ge=2, le=100_000, description="points per refinement round")
+    refine_replicates: int | None = Field(
+        None, ge=1, le=100_000, description="replicates per refinement point (default: the file's)"
+    )
+    keep: int = Field(8, ge=2, le=10_000, description="best points that bound the next box")
+    margin: float = Field(
+        0.1, ge=0, le=1, description="the box is widened by this share of its width each side"
+    )
+    finalists: int = Field(5, ge=1, le=1_000, description="best points run again at the end")
+    final_replicates: int = Field(200, ge=1, le=100_000, description="replicates per finalist")
+    overlay: str = Field(
+        description="the fitted scenario to write (relative to the calibration file); it "
+        "extends the experiment's scenario"
+    )
 
 
 class ExperimentFile(_Strict):
@@ -155,6 +183,9 @@ class ExperimentFile(_Strict):
     parameters: list[ParameterSpec] = Field(default_factory=list)
     outputs: OutputsSpec = Field(default_factory=OutputsSpec)
     analysis: AnalysisSpec = Field(default_factory=AnalysisSpec)
+    calibration: CalibrationSpec | None = Field(
+        None, description="casim calibrate only: the search and the fitted overlay"
+    )
 
 
 @dataclass(frozen=True)

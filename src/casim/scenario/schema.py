@@ -251,6 +251,9 @@ class BorderParams(Sourced):
     ripeness_half_life_days: float = param("days", 1, 10_000, "half-life of clash urgency")
     settled_tension: float = param("score", 0, 1, "baseline tension after a settlement")
     recheck_days: float = param("days", 1, 365, "longest wait before an incident rate is redrawn")
+    signing_days: float = param(
+        "days", 0, 3_650, "mean wait (exponential) from an agreed line to the leaders' signature"
+    )
 
 
 class PartnerParams(Sourced):
@@ -272,6 +275,9 @@ class TradeParams(Sourced):
 
 class LeaderParams(Sourced):
     successor_sd: float = param("score", 0, 1, "spread of a drawn successor's disposition")
+    consolidation_days: float = param(
+        "days", 0, 3_650, "a new leader keeps the predecessor's line this long, then turns"
+    )
 
 
 class DocumentParams(Sourced):
@@ -363,6 +369,13 @@ class LeaderChange(EventBase):
     state: str
     leader: str
     disposition: float = param("score", 0, 1, "the new leader's disposition")
+    turnover_hazard: float | None = param(
+        "1/year",
+        0,
+        1,
+        "the new leader's yearly hazard of leaving office (default: the state's)",
+        None,
+    )
 
 
 class Effect(Frozen):

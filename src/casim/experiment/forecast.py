@@ -1,0 +1,212 @@
+"""Scoring a scenario against a record: an ensemble's probability for each row, its Brier
+score per kind, and the climatology and persistence baselines beside it.
+
+The ensemble runs on the sweep machinery (one design point, ``runs`` replicates with
+common random numbers), so run ``r`` is run ``r`` of ``casim run --seed SEED`` and the
+probabilities are the same whatever the backend or the number of processes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from casim.engine import resolved_window
+from casim.experiment.backends import drain, in_flight_limit, open_backend
+from casim.experiment.design import Design
+from casim.experiment.outputs import OutputPlan
+from casim.experiment.runner import chunks_of
+from casim.experiment.worker import Chunk, Payload, Row
+from casim.scenario.errors import ScenarioError
+from casim.scenario.schema import Scenario
+from casim.scoring import (
+    RECORD_KINDS,
+    RecordRow,
+    brier_by_kind,
+    climatology,
+    ensemble_probabilities,
+    persistence,
+    scorable,
+    skill,
+)
+
+__all__ = ["Forecast", "RunFailed", "forecast", "forecast_csv", "score_table"]
+
+
+class RunFailed(RuntimeError):
+    """A run of the ensemble raised; ``str()`` names the run and the error."""
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """An ensemble's answers to the scored rows of a record, and their scores."""
+
+    rows: tuple[RecordRow, ...]  # the rows scored, in file order
+    probabilities: tuple[float, ...]
+    answered: tuple[int, ...]  # runs in which each row's question arose
+    climatology: tuple[float, ...]  # per row: its kind's rate in the reference
+    persistence: tuple[float, ...]  # per row: the latest earlier outcome in the reference
+    rates: dict[str, float]  # climatology per kind
+    runs: int
+    seed: int
+    closed: tuple[RecordRow, ...] = ()  # rows ending on or before the pin date
+    beyond: tuple[RecordRow, ...] = ()  # rows ending after the last simulated day
+    scores: dict[str, float] = field(default_factory=dict)
+    scores_climatology: dict[str, float] = field(default_factory=dict)
+    scores_persistence: dict[str, float] = field(default_factory=dict)
+
+    def skill(self, baseline: str = "climatology") -> dict[str, float]:
+        """Brier skill score per kind and overall against a baseline."""
+        ref = self.scores_climatology if baseline == "climatology" else self.scores_persistence
+        return {k: skill(v, ref[k]) for k, v in self.scores.items()}
+
+
+def forecast(
+    scenario: Scenario,
+    record: Sequence[RecordRow],
+    *,
+    runs: int,
+    seed: int,
+    reference: Sequence[RecordRow],
+    record_path: str | Path = "<record>",
+    jobs: int = 1,
+    backend: str = "local",
+    scheduler: str | None = None,
+    progress: TextIO | None = None,
+) -> Forecast:
+    """Run ``runs`` replicates of ``scenario`` (its window applied) and answer the record.
+
+    Only rows whose window closes after the pin date and by the last simulated day are
+    scored (see :func:`casim.scoring.scorable`); raises ScenarioError when none is left.
+    Raises RunFailed if a run raises.
+    """
+    pin, _known, until = resolved_window(scenario)
+    scored, closed, beyond = scorable(record, pin, until)
+    if not scored:
+        raise ScenarioError(
+            record_path,
+            "",
+            f"rows whose window closes after the pin date {pin} and by {until}",
+            f"none ({len(closed)} closed by the pin date, {len(beyond)} beyond the end)",
+        )
+    plan = OutputPlan(
+        years=(),
+        components=False,
+        event_counts=(),
+        signatures=(),
+        settlements=(),
+        record=tuple(scored),
+        answers=True,
+    )
+    payload = Payload(
+        scenario=scenario,
+        design=Design("grid", (), (), (), np.zeros((1, 0)), {}),
+        outputs=plan,
+        seed=seed,
+        replicates=runs,
+        common_random_numbers=True,
+    )
+    first = 3 + plan.columns.index(f"answer_{scored[0].id}")
+    answers: list[list[float]] = [[] for _ in range(runs)]
+
+    def keep(chunk: Chunk, rows: list[Row]) -> None:
+        for row in rows:
+            if row[-1] is not None:
+                raise RunFailed(f"run {row[1]} (seed {seed}) failed: {row[-1]}")
+            values = row[first : first + len(scored)]
+            answers[int(str(row[1]))] = [float(v) for v in values]  # type: ignore[arg-type]
+        if progress is not None:
+            done = sum(1 for a in answers if a)
+            progress.write(f"score: {done}/{runs} runs\n")
+            progress.flush()
+
+    runner = open_backend(payload, backend, jobs, scheduler)
+    drain(runner, chunks_of(runs), in_flight_limit(backend, jobs), keep)
+    rates = climatology(reference)
+    probs, answered = ensemble_probabilities(scored, answers, rates)
+    clim = [rates.get(r.kind, 0.5) for r in scored]
+    pers = persistence(scored, reference, rates)
+    return Forecast(
+        rows=tuple(scored),
+        probabilities=tuple(probs),
+        answered=tuple(answered),
+        climatology=tuple(clim),
+        persistence=tuple(pers),
+        rates=rates,
+        runs=runs,
+        seed=seed,
+        closed=tuple(closed),
+        beyond=tuple(beyond),
+        scores=brier_by_kind(scored, probs),
+        scores_climatology=brier_by_kind(scored, clim),
+        scores_persistence=brier_by_kind(scored, pers),
+    )
+
+
+def forecast_csv(fc: Forecast) -> str:
+    """One line per scored row: id, kind, subject, object, start, end, outcome, probability,
+    runs_answered, climatology, persistence."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(
+        [
+            "id",
+            "kind",
+            "subject",
+            "object",
+            "start",
+            "end",
+            "outcome",
+            "probability",
+            "runs_answered",
+            "climatology",
+            "persistence",
+        ]
+    )
+    for i, r in enumerate(fc.rows):
+        w.writerow(
+            [
+                r.id,
+                r.kind,
+                r.subject,
+                r.object,
+                r.start,
+                r.end,
+                r.outcome,
+                f"{fc.probabilities[i]:.6f}",
+                fc.answered[i],
+                f"{fc.climatology[i]:.6f}",
+                f"{fc.persistence[i]:.6f}",
+            ]
+        )
+    return buf.getvalue()
+
+
+def score_table(fc: Forecast) -> str:
+    """The printed table: rows and Brier per kind and overall, the baselines and the skill."""
+    kinds = [k for k in RECORD_KINDS if k in fc.scores]
+    counts = {k: sum(1 for r in fc.rows if r.kind == k) for k in kinds}
+    bss_c, bss_p = fc.skill("climatology"), fc.skill("persistence")
+    head = (
+        f"{'kind':<22} {'rows':>4} {'brier':>7} {'climat.':>7} {'persist.':>8}"
+        f" {'BSS clim':>8} {'BSS pers':>8}"
+    )
+    lines = [head, "-" * len(head)]
+
+    def fmt(x: float) -> str:
+        return "nan" if math.isnan(x) else f"{x:.3f}"
+
+    for k in [*kinds, "overall"]:
+        n = counts[k] if k in counts else len(fc.rows)
+        lines.append(
+            f"{k:<22} {n:>4} {fmt(fc.scores[k]):>7} {fmt(fc.scores_climatology[k]):>7}"
+            f" {fmt(fc.scores_persistence[k]):>8} {fmt(bss_c[k]):>8} {fmt(bss_p[k]):>8}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,83 @@
+"""The files of ``casim score --out FILE.csv``: the per-row forecast, a manifest with the
+scores, and the two forecast pictures. All are written under hidden names first and
+renamed into place together, so a failure leaves no half-written output."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from casim.experiment.forecast import Forecast, forecast_csv
+from casim.scenario.errors import ScenarioError
+from casim.scenario.schema import Scenario
+
+__all__ = ["write_forecast"]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_forecast(
+    fc: Forecast,
+    out: Path,
+    *,
+    scenario: Scenario,
+    record: Path,
+    reference: Path,
+    command: Sequence[str] = (),
+) -> list[Path]:
+    """Write FILE.csv, FILE.json, FILE_reliability.png and FILE_rows.png; return them."""
+    import pandas as pd
+
+    from casim.api import manifest
+    from casim.plotting import plot_forecast_rows, plot_reliability, save
+
+    stem = out.with_suffix("")
+    paths = [
+        out,
+        stem.with_suffix(".json"),
+        stem.with_name(stem.name + "_reliability.png"),
+        stem.with_name(stem.name + "_rows.png"),
+    ]
+    text = forecast_csv(fc)
+    meta: dict[str, Any] = manifest(scenario, fc.seed, fc.runs, command)
+    meta["record"] = {"file": str(record), "sha256": _digest(record)}
+    meta["reference"] = {"file": str(reference), "sha256": _digest(reference)}
+    meta["rows_scored"] = len(fc.rows)
+    meta["rows_not_scored"] = {
+        "closed_by_pin_date": [r.id for r in fc.closed],
+        "ending_after_last_day": [r.id for r in fc.beyond],
+    }
+    meta["brier"] = fc.scores
+    meta["brier_climatology"] = fc.scores_climatology
+    meta["brier_persistence"] = fc.scores_persistence
+    meta["skill_climatology"] = fc.skill("climatology")
+    meta["skill_persistence"] = fc.skill("persistence")
+    meta["climatology_rates"] = fc.rates
+    frame = pd.read_csv(io.StringIO(text))
+    name = scenario.name
+    tmps = [p.with_name(f".{p.name}.tmp") for p in paths]
+    try:
+        tmps[0].write_text(text, encoding="utf-8", newline="\n")
+        tmps[1].write_text(
+            json.dumps(meta, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
+        )
+        title = f"{name}: reliability, {fc.runs} runs, Brier {fc.scores['overall']:.3f}"
+        ax = plot_reliability(frame, title=title)
+        save(ax, tmps[2], "png")
+        ax = plot_forecast_rows(frame, title=f"{name}: probability per record row, {fc.runs} runs")
+        save(ax, tmps[3], "png")
+        for tmp, path in zip(tmps, paths, strict=True):
+            os.replace(tmp, path)
+    except OSError as err:
+        raise ScenarioError(out, "--out", "a writable file", err.strerror or str(err)) from None
+    finally:
+        for tmp in tmps:
+            tmp.unlink(missing_ok=True)
+    return paths

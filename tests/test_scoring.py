@@ -1,0 +1,324 @@
+"""Scoring against a record: answers per kind, ensemble probabilities, baselines, the
+``casim score`` and ``casim calibrate`` commands."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from casim.cli import main
+from casim.scenario import load_scenario
+from casim.scoring import (
+    EventIndex,
+    RecordRow,
+    answer,
+    brier_by_kind,
+    climatology,
+    ensemble_probabilities,
+    load_record,
+    persistence,
+    reliability,
+    scorable,
+    skill,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+RECORD = ROOT / "records" / "record_2016_2022.csv"
+HEADER = "id,kind,subject,object,start,end,outcome,note,source\n"
+
+
+def _record(tmp_path: Path, body: str, name: str = "record.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def _row(kind: str, subject: str, start: str, end: str, outcome: int, obj: str = "") -> RecordRow:
+    return RecordRow(f"{kind}_{subject}_{start}", kind, subject, obj, start, end, outcome)
+
+
+LOG = EventIndex(
+    [
+        (0, 1, "2018-03-15", "summit_held", "KAZ", "meeting_1", "held", "model"),
+        (0, 1, "2018-03-15", "summit_attended", "TKM", "standin", "KAZ", "model"),
+        (0, 1, "2018-03-15", "summit_attended", "UZB", "head", "KAZ", "model"),
+        (0, 1, "2019-11-29", "summit_held", "UZB", "meeting_2", "held", "model"),
+        (0, 1, "2019-11-29", "summit_attended", "TKM", "head", "UZB", "model"),
+        (0, 1, "2022-07-21", "treaty_signed", "KAZ", "ca_friendship_21c", "signed", "model"),
+        (0, 1, "2023-01-05", "treaty_signed", "TKM", "ca_friendship_21c", "signed", "model"),
+        (0, 1, "2022-11-30", "border_treaty_signed", "KGZ-UZB", "", "signed", "model"),
+        (0, 1, "2021-04-29", "border_clash", "KGZ-TJK", "major", "clash", "model"),
+        (0, 1, "2022-09-14", "border_clash", "KGZ-TJK", "minor", "clash", "model"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (_row("summit_held", "KAZ", "2018-01-01", "2018-12-31", 1), 1),
+        (_row("summit_held", "KAZ", "2019-01-01", "2019-12-31", 0), 0),  # host elsewhere
+        (_row("summit_held", "UZB", "2018-01-01", "2018-12-31", 0), 0),  # a year too early
+        (_row("summit_held", "UZB", "2019-11-29", "2019-11-29", 1), 1),  # one-day window
+        (_row("summit_head_attended", "TKM", "2018-01-01", "2018-12-31", 0), 0),  # stand-in
+        (_row("summit_head_attended", "TKM", "2019-01-01", "2019-12-31", 1), 1),
+        (_row("summit_head_attended", "UZB", "2018-01-01", "2018-12-31", 1), 1),
+        (_row("summit_head_attended", "UZB", "2019-01-01", "2019-12-31", 1), 0),  # no row
+        (_row("summit_head_attended", "KAZ", "2020-01-01", "2020-12-31", 1), None),  # none
+        (_row("treaty_signed", "KAZ", "2019-11-29", "2022-12-31", 1, "ca_friendship_21c"), 1),
+        (_row("treaty_signed", "KAZ", "2019-11-29", "2021-12-31", 0, "ca_friendship_21c"), 0),
+        (_row("treaty_signed", "TKM", "2019-11-29", "2022-12-31", 0, "ca_friendship_21c"), 0),
+        (_row("treaty_signed", "TKM", "2019-11-29", "2023-12-31", 1, "ca_friendship_21c"), 1),
+        (_row("treaty_signed", "KAZ", "2019-11-29", "2022-12-31", 0, "other_treaty"), 0),
+        (_row("border_treaty_signed", "KGZ-UZB", "2022-01-01", "2022-12-31", 1), 1),
+        (_row("border_treaty_signed", "KGZ-UZB", "2016-01-01", "2021-12-31", 0), 0),
+        (_row("border_treaty_signed", "KGZ-UZB", "2022-12-01", "2022-12-31", 0), 0),
+        (_row("border_clash_major", "KGZ-TJK", "2021-01-01", "2021-12-31", 1), 1),
+        (_row("border_clash_major", "KGZ-TJK", "2022-01-01", "2022-12-31", 0), 0),  # minor
+        (_row("border_clash_major", "KGZ-TJK", "2021-04-30", "2021-12-31", 0), 0),  # before
+        (_row("border_clash_major", "KAZ-KGZ", "2016-01-01", "2022-12-31", 0), 0),
+    ],
+    ids=lambda v: v.id if isinstance(v, RecordRow) else str(v),
+)
+def test_each_kind_is_answered_from_the_log_within_its_window(
+    row: RecordRow, expected: int | None
+) -> None:
+    assert answer(row, LOG) == expected
+
+
+def test_perfect_and_coin_flip_forecasts() -> None:
+    rows = load_record(RECORD)
+    perfect = brier_by_kind(rows, [r.outcome for r in rows])
+    coin = brier_by_kind(rows, [0.5] * len(rows))
+    assert set(perfect) == {*{r.kind for r in rows}, "overall"}
+    assert all(v == 0.0 for v in perfect.values())
+    assert all(v == pytest.approx(0.25) for v in coin.values())
+    worst = brier_by_kind(rows, [1 - r.outcome for r in rows])
+    assert worst["overall"] == 1.0
+    assert skill(0.0, 0.25) == 1.0 and skill(0.25, 0.25) == 0.0 and skill(0.5, 0.25) == -1.0
+
+
+def test_overall_is_the_mean_over_kinds_not_over_rows() -> None:
+    rows = [
+        _row("summit_held", "KAZ", "2018-01-01", "2018-12-31", 1),
+        _row("summit_held", "UZB", "2018-01-01", "2018-12-31", 0),
+        _row("summit_held", "KGZ", "2018-01-01", "2018-12-31", 0),
+        _row("border_clash_major", "KGZ-TJK", "2021-01-01", "2021-12-31", 1),
+    ]
+    scores = brier_by_kind(rows, [1.0, 0.0, 0.0, 0.0])
+    assert scores == {"summit_held": 0.0, "border_clash_major": 1.0, "overall": 0.5}
+
+
+def test_ensemble_probability_counts_only_runs_where_the_question_arises() -> None:
+    rows = [
+        _row("summit_held", "KAZ", "2018-01-01", "2018-12-31", 1),
+        _row("summit_head_attended", "TKM", "2018-01-01", "2018-12-31", 0),
+        _row("summit_head_attended", "UZB", "2020-01-01", "2020-12-31", 1),
+    ]
+    nan = math.nan
+    runs = [[1.0, 0.0, nan], [1.0, 1.0, nan], [0.0, nan, nan], [1.0, 1.0, nan]]
+    probs, counts = ensemble_probabilities(rows, runs, {"summit_head_attended": 0.9})
+    assert probs == [0.75, pytest.approx(2 / 3), 0.9]  # the last: no run held a meeting
+    assert counts == [4, 3, 0]
+
+
+def test_baselines_climatology_and_persistence() -> None:
+    ref = [
+        _row("summit_held", "KAZ", "2018-01-01", "2018-12-31", 1),
+        _row("summit_held", "KAZ", "2019-01-01", "2019-12-31", 0),
+        _row("summit_held", "UZB", "2019-01-01", "2019-12-31", 1),
+        _row("summit_held", "UZB", "2018-01-01", "2018-12-31", 0),
+    ]
+    assert climatology(ref) == {"summit_held": 0.5}
+    rows = [
+        _row("summit_held", "KAZ", "2020-01-01", "2020-12-31", 0),
+        _row("summit_held", "UZB", "2020-01-01", "2020-12-31", 0),
+        _row("summit_held", "TKM", "2020-01-01", "2020-12-31", 0),
+        _row("border_clash_major", "KGZ-TJK", "2020-01-01", "2020-12-31", 0),
+    ]
+    # the latest earlier window of the same question, else the kind's rate, else 0.5
+    assert persistence(rows, ref, climatology(ref)) == [0.0, 1.0, 0.5, 0.5]
+
+
+def test_reliability_bins() -> None:
+    table = reliability([0.05, 0.1, 0.9, 0.95, 1.0], [0, 1, 1, 1, 0], bins=10)
+    assert [(round(m, 2), n) for m, _, _, n in table] == [(0.05, 1), (0.15, 1), (0.95, 3)]
+    assert table[-1][2] == pytest.approx(2 / 3)
+
+
+def test_rows_closed_by_the_pin_date_or_beyond_the_end_are_not_scored() -> None:
+    import datetime as dt
+
+    rows = load_record(RECORD)
+    scored, closed, beyond = scorable(rows, dt.date(2020, 12, 31), dt.date(2021, 12, 31))
+    assert all("2020-12-31" < r.end <= "2021-12-31" for r in scored)
+    assert len(scored) + len(closed) + len(beyond) == len(rows)
+    assert {r.id for r in scored} >= {"summit_2021_TKM", "clash_KGZ-TJK_2021"}
+    assert "friendship_KAZ_2022" in {r.id for r in beyond}
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_score_writes_probabilities_and_is_the_same_on_any_number_of_jobs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["score", str(ROOT / "scenarios" / "history.toml"), "--record", str(RECORD)]
+    args += ["--branch", "2020-12-31", "--runs", "12", "--seed", "3"]
+    assert main([*args, "--out", str(tmp_path / "a.csv")]) == 0
+    printed = capsys.readouterr().out
+    assert "overall" in printed and "climat." in printed and "BSS clim" in printed
+    assert main([*args, "--jobs", "2", "--out", str(tmp_path / "b.csv")]) == 0
+    a = (tmp_path / "a.csv").read_bytes()
+    assert a == (tmp_path / "b.csv").read_bytes()
+    with (tmp_path / "a.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    # only rows still open at the branch date are scored; the rest are imposed
+    assert rows and all(r["end"] > "2020-12-31" for r in rows)
+    assert all(0.0 <= float(r["probability"]) <= 1.0 for r in rows)
+    assert {"id", "probability", "outcome"} <= set(rows[0])
+    meta = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert meta["seed"] == 3 and meta["runs"] == 12 and meta["scenario"]["name"] == "history"
+    assert set(meta["brier"]) == set(meta["brier_climatology"])
+    for png in ("a_reliability.png", "a_rows.png"):
+        assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("a,summit_cancelled,KAZ,,2018-01-01,2018-12-31,1,,\n", r"line 2.kind: expected one of"),
+        ("a,summit_held,KAZ,,2018-13-01,2018-12-31,1,,\n", r"line 2.start: expected an ISO"),
+        ("a,summit_held,KAZ,,2018-01-01,2018-12-31,yes,,\n", r"line 2.outcome: expected 0 or 1"),
+        ("a,summit_held,KAZ,,2019-01-01,2018-12-31,1,,\n", r"line 2.end: expected a date on"),
+    ],
+)
+def test_a_bad_record_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, message: str
+) -> None:
+    bad = _record(tmp_path, body)
+    out = tmp_path / "p.csv"
+    code = main(["score", str(ROOT / "scenarios" / "history.toml"), "--record", str(bad),
+                 "--runs", "2", "--out", str(out)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert str(bad) in err
+    import re
+
+    assert re.search(message, err)
+    assert not out.exists() and not list(tmp_path.glob(".*"))
+
+
+def test_a_record_with_nothing_to_score_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    early = _record(tmp_path, "a,summit_held,KAZ,,2018-01-01,2018-12-31,1,,\n")
+    code = main(["score", str(ROOT / "scenarios" / "history.toml"), "--record", str(early),
+                 "--branch", "2020-12-31", "--runs", "2"])  # fmt: skip
+    assert code == 2
+    assert "none (1 closed by the pin date" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- calibration
+
+
+def test_calibrate_writes_an_overlay_that_loads_and_holds_the_fit(tmp_path: Path) -> None:
+    from casim.experiment.calibrate import calibrate, load_calibration
+
+    (tmp_path / "fitted").mkdir()
+    path = tmp_path / "cal.toml"
+    path.write_text(
+        f"""
+scenario = "{(ROOT / "scenarios" / "history.toml").as_posix()}"
+seed = 5
+replicates = 2
+[run]
+branch = 2020-12-31
+until = 2021-12-31
+[design]
+kind = "lhs"
+samples = 4
+[calibration]
+rounds = 1
+refine_samples = 3
+keep = 2
+finalists = 2
+final_replicates = 3
+overlay = "fitted/fit.toml"
+[outputs]
+record = "{RECORD.as_posix()}"
+[[parameters]]
+name = "negotiation_rate"
+path = "parameters.borders.negotiation_rate"
+low = 0.1
+high = 0.9
+[[parameters]]
+name = "escalation"
+path = "borders.*.escalation"
+op = "scale"
+low = 0.5
+high = 2.0
+""",
+        encoding="utf-8",
+    )
+    cal = load_calibration(path)
+    assert all("2020-12-31" < r.end <= "2021-12-31" for r in cal.exp.record)
+    result = calibrate(cal, tmp_path / "work")
+    overlay = tmp_path / "fitted" / "fit.toml"
+    assert overlay in result.written
+    text = overlay.read_text(encoding="utf-8")
+    assert text.startswith("# casim: fit, fitted by casim calibrate")
+    fitted = load_scenario(overlay)
+    base = load_scenario(ROOT / "scenarios" / "history.toml")
+    assert fitted.parameters.borders.negotiation_rate == result.fitted["negotiation_rate"]
+    for pair, line in fitted.borders.items():
+        assert line.escalation == pytest.approx(
+            base.borders[pair].escalation * result.fitted["escalation"]
+        )
+    assert (
+        "fitted: casim calibrate cal.toml" in fitted.parameters.borders.sources["negotiation_rate"]
+    )
+    # the final round's points are the best earlier points, run again
+    final = result.points[result.points["round"] == "final"]
+    assert len(final) == 2 and (final["runs"] == 3).all()
+    assert result.score == final["brier"].min()
+    for name in ("calibration.csv", "report.md", "calibration.png"):
+        assert (tmp_path / "work" / name).is_file()
+
+
+def test_calibration_rejects_what_it_cannot_fit(tmp_path: Path) -> None:
+    from casim.experiment.calibrate import load_calibration
+    from casim.scenario import ScenarioError
+
+    base = f"""
+scenario = "{(ROOT / "scenarios" / "history.toml").as_posix()}"
+seed = 5
+[design]
+kind = "lhs"
+[outputs]
+record = "{RECORD.as_posix()}"
+"""
+    param = '[[parameters]]\npath = "parameters.borders.negotiation_rate"\nlow = 0.1\nhigh = 0.9\n'
+    cases = [
+        (base + param, r"calibration: expected a \[calibration\] table"),
+        (
+            base.replace('"lhs"', '"grid"')
+            + '[calibration]\noverlay = "x.toml"\n'
+            + param.replace("low = 0.1\nhigh = 0.9", "values = [0.1]"),
+            r"design.kind: expected \"lhs\"",
+        ),
+        (
+            base + '[calibration]\noverlay = "x.toml"\n'
+            '[[parameters]]\npath = "documents.ca_friendship_21c.rounds"\nlow = 1\nhigh = 3\n',
+            r"parameters\[0\].path: expected a real-valued parameter",
+        ),
+    ]
+    for i, (text, message) in enumerate(cases):
+        path = tmp_path / f"c{i}.toml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ScenarioError, match=message):
+            load_calibration(path)
