@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from casim._version import __version__
 from casim.paths import default_scenario
@@ -213,14 +214,27 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from casim.experiment import load_experiment, sweep
-    from casim.experiment.backends import BackendError
-
+def _sweep_options(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
+    """The backend options shared by ``sweep`` and ``calibrate``, checked."""
     if args.scheduler is not None and args.backend != "dask":
         raise ScenarioError(
             "<command line>", "--scheduler", "--backend dask beside it", args.scheduler
         )
+    return {
+        "jobs": args.jobs,
+        "backend": args.backend,
+        "scheduler": args.scheduler,
+        "resume": args.resume,
+        "progress": sys.stderr,
+        "command": ["casim", *argv],
+    }
+
+
+def _cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from casim.experiment import load_experiment, sweep
+    from casim.experiment.backends import BackendError
+
+    options = _sweep_options(args, argv)
     exp = load_experiment(args.experiment)
     out = args.out or Path("out") / exp.name
     print(
@@ -229,16 +243,7 @@ def _cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
         flush=True,
     )
     try:
-        result = sweep(
-            exp,
-            out,
-            jobs=args.jobs,
-            backend=args.backend,
-            scheduler=args.scheduler,
-            resume=args.resume,
-            progress=sys.stderr,
-            command=["casim", *argv],
-        )
+        result = sweep(exp, out, **options)
     except BackendError as err:
         print(f"casim: error: {err}; stored runs are kept, --resume continues", file=sys.stderr)
         return 1
@@ -339,23 +344,11 @@ def _cmd_calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from casim.experiment.backends import BackendError
     from casim.experiment.calibrate import calibrate, load_calibration
 
-    if args.scheduler is not None and args.backend != "dask":
-        raise ScenarioError(
-            "<command line>", "--scheduler", "--backend dask beside it", args.scheduler
-        )
+    options = _sweep_options(args, argv)
     cal = load_calibration(args.calibration)
     out = args.out or Path("out") / cal.name
     try:
-        result = calibrate(
-            cal,
-            out,
-            jobs=args.jobs,
-            backend=args.backend,
-            scheduler=args.scheduler,
-            resume=args.resume,
-            progress=sys.stderr,
-            command=["casim", *argv],
-        )
+        result = calibrate(cal, out, **options)
     except BackendError as err:
         print(f"casim: error: {err}; stored runs are kept, --resume continues", file=sys.stderr)
         return 1
