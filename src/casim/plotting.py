@@ -283,7 +283,7 @@ def plot_reliability(
     ax.set_xlabel("forecast probability (share of runs)")
     ax.set_ylabel("observed frequency of outcome 1")
     ax.set_title(title or "Reliability of the forecast against the record")
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="lower right")
     ax.grid(alpha=0.3)
     return ax
 
