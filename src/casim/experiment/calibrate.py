@@ -425,7 +425,10 @@ def _write_outputs(
     table = out / "calibration.csv"
     points.to_csv(table, index=False, float_format="%.6g", lineterminator="\n")
     paths.append(table)
-    base = {p.column: next(iter(leaves(exp.scenario, p.path)))[1] for p in params}
+    base = {  # a scaled path's base is the factor 1
+        p.column: 1.0 if p.op == "scale" else next(iter(leaves(exp.scenario, p.path)))[1]
+        for p in params
+    }
     md = [
         f"# Calibration of {exp.scenario.name}: {exp.name}",
         "",
