@@ -140,6 +140,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     _window_args(p_sc)
 
+    p_co = sub.add_parser(
+        "compare", help="run two scenarios on the same random streams; paired differences"
+    )
+    p_co.add_argument("base", type=Path, help="the base scenario")
+    p_co.add_argument("other", type=Path, help="the scenario to compare with it")
+    p_co.add_argument("--runs", type=_positive, default=200, help="runs of each (default 200)")
+    p_co.add_argument("--seed", type=_seed, default=1, help="base seed (default 1)")
+    p_co.add_argument(
+        "--out", type=Path, help="output directory (default out/compare_<base>_<other>)"
+    )
+    _window_args(p_co)
+
     p_ca = sub.add_parser(
         "calibrate", help="fit free parameters to a record; write a fitted scenario overlay"
     )
@@ -340,6 +352,32 @@ def _cmd_score(args: argparse.Namespace, argv: Sequence[str]) -> int:
     return 0
 
 
+def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    pin, known, until = _window(args)
+    base = with_window(load_scenario(args.base), pin_until=pin, known_until=known, until=until)
+    other = with_window(load_scenario(args.other), pin_until=pin, known_until=known, until=until)
+    from casim.api import run
+    from casim.compare import compare
+    from casim.compare_out import summary_lines, write_comparison
+
+    out = args.out or Path("out") / f"compare_{args.base.stem}_{args.other.stem}"
+    began = time.perf_counter()
+    result = compare(
+        run(base, seed=args.seed, runs=args.runs), run(other, seed=args.seed, runs=args.runs)
+    )
+    elapsed = time.perf_counter() - began
+    print(
+        f"casim {__version__}: {other.name} against {base.name}, {args.runs} paired runs, "
+        f"seed {args.seed}, in {elapsed:.1f} s"
+    )
+    for line in summary_lines(result, base, other):
+        print(line)
+    for path in write_comparison(result, out, base=base, other=other, seed=args.seed,
+                                 runs=args.runs, command=["casim", *argv]):  # fmt: skip
+        print(f"  wrote {path}")
+    return 0
+
+
 def _cmd_calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from casim.experiment.backends import BackendError
     from casim.experiment.calibrate import calibrate, load_calibration
@@ -376,6 +414,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_analyze(args)
         if args.command == "score":
             return _cmd_score(args, argv)
+        if args.command == "compare":
+            return _cmd_compare(args, argv)
         if args.command == "calibrate":
             return _cmd_calibrate(args, argv)
         return _cmd_validate(args)

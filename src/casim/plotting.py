@@ -18,6 +18,7 @@ from matplotlib.ticker import MaxNLocator
 __all__ = [
     "new_axes",
     "plot_calibration",
+    "plot_comparison",
     "plot_fan",
     "plot_forecast_rows",
     "plot_heatmap",
@@ -375,5 +376,62 @@ def plot_calibration(
         if i == 0:
             ax.legend(fontsize=7)
     fig.suptitle(title or f"Calibration: ensemble {score} score against each parameter")
+    fig.tight_layout()
+    return fig
+
+
+def plot_comparison(
+    differences: pd.DataFrame,
+    *,
+    outcome: str = "index",
+    base_name: str = "base",
+    other_name: str = "other",
+    branch: dt.date | None = None,
+    unit: str = "index, 0-1",
+) -> Figure:
+    """Two panels from ``casim compare``'s table for one outcome: the mean of each
+    scenario by year, and their paired difference with its 90% confidence interval and
+    the 5-95% range of the per-run differences."""
+    part = differences[differences["outcome"] == outcome].sort_values("year")
+    years = part["year"].to_numpy(dtype=float) + 0.5  # as plot_trajectory: mid-year
+    fig = Figure(figsize=(9.0, 7.0), dpi=110)
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    top.plot(years, part["base_mean"], color="tab:blue", lw=2, label=f"{base_name} (mean)")
+    top.plot(years, part["other_mean"], color="tab:red", lw=2, label=f"{other_name} (mean)")
+    top.set_ylabel(f"{outcome} ({unit})")
+    top.set_title(f"{outcome}: {other_name} against {base_name}, runs paired on the same streams")
+    bottom.fill_between(
+        years,
+        part["diff_q05"],
+        part["diff_q95"],
+        color="tab:purple",
+        alpha=0.15,
+        label="5-95% of per-run differences",
+    )
+    bottom.fill_between(
+        years,
+        part["ci90_low"],
+        part["ci90_high"],
+        color="tab:purple",
+        alpha=0.4,
+        label="90% confidence interval of the mean",
+    )
+    bottom.plot(years, part["diff_mean"], color="tab:purple", lw=2, label="mean difference")
+    bottom.axhline(0, color="0.3", lw=0.8)
+    bottom.set_ylabel(f"{other_name} - {base_name}")
+    bottom.set_xlabel("year (each point summarises one calendar year)")
+    for ax in (top, bottom):
+        if branch is not None:
+            ax.axvline(
+                year_fraction(branch),
+                color="0.4",
+                ls="--",
+                lw=1,
+                label="branch date" if ax is top else None,
+            )
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+        ax.set_xlim(years.min() - 0.5, years.max() + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     return fig

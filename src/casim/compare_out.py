@@ -1,0 +1,110 @@
+"""The printed summary and the files of ``casim compare``: ``compare.csv`` (the paired
+differences), ``runs_base.csv`` and ``runs_other.csv`` (per-run outcomes),
+``manifest.json`` (both resolved scenarios, seed, runs, versions, command) and
+``index.png`` / ``index.svg`` (both trajectories and their difference). Written into a
+hidden directory and moved into place, so a failure leaves no half-written output."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from casim.api import manifest
+from casim.compare import Comparison
+from casim.engine import resolved_window
+from casim.output import csv_text
+from casim.plotting import plot_comparison
+from casim.scenario.errors import ScenarioError
+from casim.scenario.schema import Scenario
+
+__all__ = ["summary_lines", "write_comparison"]
+
+_FILES = ("compare.csv", "runs_base.csv", "runs_other.csv", "manifest.json", "index.png",
+          "index.svg")  # fmt: skip
+
+
+def summary_lines(result: Comparison, base: Scenario, other: Scenario) -> list[str]:
+    """The index every few years after the branch, then the outcomes whose final-year
+    difference is largest (and whose 90% interval excludes zero)."""
+    d = result.differences
+    pin, _k, _u = resolved_window(base)
+    years = sorted(d["year"].unique())
+    shown = [y for y in years if y >= pin.year][:: max(1, len(years) // 6)] or years
+    lines = [
+        f"{'outcome':<34} {'year':>4} {base.name[:10]:>10} {other.name[:10]:>10}"
+        f" {'diff':>7}  90% interval",
+    ]
+
+    def fmt(r: object) -> str:
+        row = r  # a namedtuple from itertuples
+        return (
+            f"{row.outcome[:34]:<34} {row.year:>4} {row.base_mean:>10.3f} {row.other_mean:>10.3f}"  # type: ignore[attr-defined]
+            f" {row.diff_mean:>+7.3f}  [{row.ci90_low:+.3f}, {row.ci90_high:+.3f}]"  # type: ignore[attr-defined]
+        )
+
+    ix = d[(d["outcome"] == "index") & d["year"].isin(shown)]
+    lines += [fmt(r) for r in ix.itertuples()]
+    last = d[(d["year"] == years[-1]) & ~d["outcome"].isin(["index"])]
+    sig = last[(last["ci90_low"] > 0) | (last["ci90_high"] < 0)]
+    top = sig.reindex(sig["diff_mean"].abs().sort_values(ascending=False).index).head(10)
+    if len(top):
+        lines.append(f"largest differences in {years[-1]} (90% interval excludes 0):")
+        lines += [fmt(r) for r in top.itertuples()]
+    else:
+        lines.append(f"no other outcome differs in {years[-1]} (every 90% interval holds 0)")
+    return lines
+
+
+def write_comparison(
+    result: Comparison,
+    out: Path,
+    *,
+    base: Scenario,
+    other: Scenario,
+    seed: int,
+    runs: int,
+    command: Sequence[str] = (),
+) -> list[Path]:
+    """Write the comparison's files into ``out``; return their paths."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ScenarioError(out, "--out", "a directory", "a file")
+    parent = out.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    except OSError as err:
+        raise ScenarioError(
+            out, "--out", "a writable directory", err.strerror or str(err)
+        ) from None
+    try:
+        (tmp / "compare.csv").write_text(csv_text(result.differences), encoding="utf-8")
+        (tmp / "runs_base.csv").write_text(csv_text(result.base), encoding="utf-8")
+        (tmp / "runs_other.csv").write_text(csv_text(result.other), encoding="utf-8")
+        meta = {
+            "base": manifest(base, seed, runs, command),
+            "other": manifest(other, seed, runs, command),
+            "pairing": "run r of both scenarios draws from SeedSequence(seed).spawn(runs)[r]",
+            "interval": "mean paired difference +- 1.645 standard errors",
+        }
+        (tmp / "manifest.json").write_text(
+            json.dumps(meta, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
+        )
+        pin, _k, _u = resolved_window(base)
+        fig = plot_comparison(
+            result.differences, base_name=base.name, other_name=other.name, branch=pin
+        )
+        fig.savefig(tmp / "index.png", metadata={"Software": None})
+        fig.savefig(tmp / "index.svg", metadata={"Date": None, "Creator": None})
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in _FILES:
+            os.replace(tmp / name, out / name)
+            written.append(out / name)
+        return written
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
