@@ -143,7 +143,9 @@ def _parser() -> argparse.ArgumentParser:
     p_co = sub.add_parser(
         "compare", help="run two scenarios on the same random streams; paired differences"
     )
-    p_co.add_argument("base", type=Path, help="the base scenario")
+    p_co.add_argument(
+        "base", type=Path, help="the base scenario (run with OTHER's window: the same branch)"
+    )
     p_co.add_argument("other", type=Path, help="the scenario to compare with it")
     p_co.add_argument("--runs", type=_positive, default=200, help="runs of each (default 200)")
     p_co.add_argument("--seed", type=_seed, default=1, help="base seed (default 1)")
@@ -354,17 +356,17 @@ def _cmd_score(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     pin, known, until = _window(args)
-    base = with_window(load_scenario(args.base), pin_until=pin, known_until=known, until=until)
     other = with_window(load_scenario(args.other), pin_until=pin, known_until=known, until=until)
-    from casim.api import run
-    from casim.compare import compare
+    base = load_scenario(args.base)
+    from casim.compare import compare_scenarios
     from casim.compare_out import summary_lines, write_comparison
+    from casim.engine import resolved_window
 
+    o_pin, o_known, o_until = resolved_window(other)
+    base = with_window(base, pin_until=o_pin, known_until=o_known, until=o_until)
     out = args.out or Path("out") / f"compare_{args.base.stem}_{args.other.stem}"
     began = time.perf_counter()
-    result = compare(
-        run(base, seed=args.seed, runs=args.runs), run(other, seed=args.seed, runs=args.runs)
-    )
+    result = compare_scenarios(base, other, seed=args.seed, runs=args.runs)
     elapsed = time.perf_counter() - began
     print(
         f"casim {__version__}: {other.name} against {base.name}, {args.runs} paired runs, "

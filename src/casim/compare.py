@@ -21,10 +21,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from casim.api import Result
+from casim.api import Result, run
+from casim.engine import resolved_window
 from casim.model.indicators import COMPONENTS
+from casim.scenario.load import with_window
+from casim.scenario.schema import Scenario
 
-__all__ = ["Comparison", "compare", "outcome_table", "paired_differences"]
+__all__ = [
+    "Comparison",
+    "compare",
+    "compare_scenarios",
+    "outcome_table",
+    "paired_differences",
+]
 
 _Z90 = 1.6448536269514722  # two-sided 90% normal quantile
 
@@ -123,3 +132,11 @@ def compare(base: Result, other: Result) -> Comparison:
     b = outcome_table(base, docs, pairs)
     o = outcome_table(other, docs, pairs)
     return Comparison(b, o, paired_differences(b, o))
+
+
+def compare_scenarios(base: Scenario, other: Scenario, *, seed: int, runs: int) -> Comparison:
+    """Run both scenarios ``runs`` times from ``seed`` and compare them. The base runs with
+    the other's window (pin, known and end dates), so both branch from the same day."""
+    pin, known, until = resolved_window(other)
+    base = with_window(base, pin_until=pin, known_until=known, until=until)
+    return compare(run(base, seed=seed, runs=runs), run(other, seed=seed, runs=runs))
