@@ -7,16 +7,13 @@ hidden directory and moved into place, so a failure leaves no half-written outpu
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from casim.api import manifest
 from casim.compare import Comparison
 from casim.engine import resolved_window
-from casim.output import csv_text
+from casim.output import csv_text, publish
 from casim.plotting import plot_comparison
 from casim.scenario.errors import ScenarioError
 from casim.scenario.schema import Scenario
@@ -70,18 +67,8 @@ def write_comparison(
     command: Sequence[str] = (),
 ) -> list[Path]:
     """Write the comparison's files into ``out``; return their paths."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ScenarioError(out, "--out", "a directory", "a file")
-    parent = out.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    except OSError as err:
-        raise ScenarioError(
-            out, "--out", "a writable directory", err.strerror or str(err)
-        ) from None
-    try:
+
+    def build(tmp: Path) -> None:
         (tmp / "compare.csv").write_text(csv_text(result.differences), encoding="utf-8")
         (tmp / "runs_base.csv").write_text(csv_text(result.base), encoding="utf-8")
         (tmp / "runs_other.csv").write_text(csv_text(result.other), encoding="utf-8")
@@ -100,11 +87,10 @@ def write_comparison(
         )
         fig.savefig(tmp / "index.png", metadata={"Software": None})
         fig.savefig(tmp / "index.svg", metadata={"Date": None, "Creator": None})
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name in _FILES:
-            os.replace(tmp / name, out / name)
-            written.append(out / name)
-        return written
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    try:
+        return publish(Path(out), _FILES, build)
+    except OSError as err:
+        raise ScenarioError(
+            out, "--out", "a writable directory", err.strerror or str(err)
+        ) from None

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from casim.api import Result
 from casim.engine import resolved_window
 from casim.plotting import plot_trajectory, save
 
-__all__ = ["OUTPUT_FILES", "csv_text", "write_result"]
+__all__ = ["OUTPUT_FILES", "csv_text", "publish", "write_result"]
 
 OUTPUT_FILES = ("events.csv", "panel.csv", "index.csv", "manifest.json", "trajectory.png")
 _FLOAT = "%.6g"
@@ -30,10 +31,9 @@ def csv_text(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, float_format=_FLOAT, lineterminator="\n")
 
 
-def write_result(
-    result: Result, out: Path, *, extra_manifest: dict[str, Any] | None = None
-) -> list[Path]:
-    """Write the five output files into ``out`` (created if needed); return their paths."""
+def publish(out: Path, names: Sequence[str], build: Callable[[Path], None]) -> list[Path]:
+    """Let ``build`` write ``names`` into a hidden directory beside ``out``, then move them
+    into ``out`` (created if needed); nothing reaches ``out`` if ``build`` fails."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(20, "a file, not a directory", str(out))
@@ -41,6 +41,23 @@ def write_result(
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
     try:
+        build(tmp)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in names:
+            os.replace(tmp / name, out / name)
+            written.append(out / name)
+        return written
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_result(
+    result: Result, out: Path, *, extra_manifest: dict[str, Any] | None = None
+) -> list[Path]:
+    """Write the five output files into ``out`` (created if needed); return their paths."""
+
+    def build(tmp: Path) -> None:
         for name, frame in (
             ("events.csv", result.events),
             ("panel.csv", result.panel),
@@ -55,11 +72,5 @@ def write_result(
         pin, known, _ = resolved_window(result.scenario)
         ax = plot_trajectory(result.index, pin_until=pin, known_until=known)
         save(ax, tmp / "trajectory.png")
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name in OUTPUT_FILES:
-            os.replace(tmp / name, out / name)
-            written.append(out / name)
-        return written
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    return publish(out, OUTPUT_FILES, build)
