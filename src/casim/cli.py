@@ -154,6 +154,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     _window_args(p_co)
 
+    p_pl = sub.add_parser("plot", help="figures of a `casim run` output directory")
+    p_pl.add_argument("result_dir", type=Path, metavar="RESULT_DIR", help="a casim run --out")
+    p_pl.add_argument(
+        "--kind",
+        action="append",
+        choices=("fan", "components", "stances", "timeline", "relations"),
+        help="figure to draw (repeatable; default: all)",
+    )
+    p_pl.add_argument("--out", type=Path, help="directory (default RESULT_DIR/plots)")
+    p_pl.add_argument(
+        "--format", choices=("png", "svg", "both"), default="both", help="default: both"
+    )
+    p_pl.add_argument("--run", type=int, default=0, help="run for the timeline (default 0)")
+    p_pl.add_argument(
+        "--year", type=int, help="year for the relations (default: the last pinned year)"
+    )
+
     p_ca = sub.add_parser(
         "calibrate", help="fit free parameters to a record; write a fitted scenario overlay"
     )
@@ -380,6 +397,19 @@ def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     return 0
 
 
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from casim.plot_run import plot_result_dir
+
+    kinds = args.kind or ["fan", "components", "stances", "timeline", "relations"]
+    formats = ["png", "svg"] if args.format == "both" else [args.format]
+    out = args.out or args.result_dir / "plots"
+    for path in plot_result_dir(
+        args.result_dir, out, kinds=kinds, formats=formats, run=args.run, year=args.year
+    ):
+        print(f"  wrote {path}")
+    return 0
+
+
 def _cmd_calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from casim.experiment.backends import BackendError
     from casim.experiment.calibrate import calibrate, load_calibration
@@ -416,6 +446,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_analyze(args)
         if args.command == "score":
             return _cmd_score(args, argv)
+        if args.command == "plot":
+            return _cmd_plot(args)
         if args.command == "compare":
             return _cmd_compare(args, argv)
         if args.command == "calibrate":

@@ -19,11 +19,15 @@ __all__ = [
     "new_axes",
     "plot_calibration",
     "plot_comparison",
+    "plot_components",
     "plot_fan",
     "plot_forecast_rows",
     "plot_heatmap",
+    "plot_relations",
     "plot_reliability",
     "plot_sensitivity",
+    "plot_stances",
+    "plot_timeline",
     "plot_trajectory",
     "save",
     "year_fraction",
@@ -435,3 +439,176 @@ def plot_comparison(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     return fig
+
+
+_COMPONENT_COLOURS = {
+    "meetings": "tab:blue",
+    "treaties": "tab:green",
+    "borders": "tab:purple",
+    "calm": "tab:orange",
+    "trade": "tab:brown",
+}
+
+
+def plot_components(
+    index: pd.DataFrame,
+    weights: dict[str, float],
+    *,
+    pin_until: dt.date | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """The index as stacked contributions, weight x component (mean over runs) per year;
+    the stack's top is the mean index."""
+    ax = ax if ax is not None else new_axes()
+    means = index.groupby("year")[list(weights)].mean()
+    x = means.index.to_numpy(dtype=float) + 0.5
+    layers = [means[c].to_numpy(dtype=float) * w for c, w in weights.items()]
+    labels = [f"{c} (weight {w:g})" for c, w in weights.items()]
+    colours = [_COMPONENT_COLOURS.get(c, "0.5") for c in weights]
+    ax.stackplot(x, *layers, labels=labels, colors=colours, alpha=0.8)
+    if pin_until is not None:
+        _mark(ax, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.97, "top")
+    ax.set_ylim(0, 1)
+    ax.set_xlim(x.min() - 0.5, x.max() + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("year (each point summarises one calendar year)")
+    ax.set_ylabel("contribution to the integration index (0-1)")
+    runs = index["run"].nunique()
+    ax.set_title(title or f"Components of the integration index, mean of {runs} run(s)")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_stances(
+    panel: pd.DataFrame,
+    *,
+    column: str = "disposition",
+    pin_until: dt.date | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """One stance per state and year from a run's panel: the median over runs, with the
+    25-75% band when there are several runs."""
+    ax = ax if ax is not None else new_axes()
+    part = panel[panel["participant"].astype(str) == "True"] if "participant" in panel else panel
+    colours = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
+    for k, (state, g) in enumerate(part.groupby("state", sort=True)):
+        by_year = g.groupby("year")[column]
+        x = np.array(sorted(g["year"].unique()), dtype=float) + 0.5
+        colour = colours[k % len(colours)]
+        ax.plot(x, by_year.median().to_numpy(), color=colour, lw=2, label=str(state))
+        if g["run"].nunique() > 1:
+            ax.fill_between(
+                x,
+                by_year.quantile(0.25).to_numpy(),
+                by_year.quantile(0.75).to_numpy(),
+                color=colour,
+                alpha=0.15,
+                lw=0,
+            )
+    if pin_until is not None:
+        _mark(ax, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.97, "top")
+    ax.set_ylim(-0.02, 1.02)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("year (state at the year's end)")
+    ax.set_ylabel(f"{column} (score, 0-1)")
+    ax.set_title(title or f"{column.capitalize()} of each state (median of runs, 50% band)")
+    ax.legend(fontsize=8, ncol=3, loc="lower right")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+_TIMELINE_ROWS = (
+    ("summit_held", "meeting held (host)"),
+    ("summit_postponed", "meeting postponed"),
+    ("treaty_signed", "treaty signed"),
+    ("treaty_ratified", "treaty ratified"),
+    ("border_treaty_signed", "border treaty"),
+    ("border_clash", "major border clash"),
+    ("leader_change", "leader change"),
+)
+
+
+def plot_timeline(
+    events: pd.DataFrame,
+    *,
+    run: int = 0,
+    pin_until: dt.date | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """The events of one run on a time line, a row per kind: meetings (marker colour = the
+    share of heads of state present), signatures, ratifications, border treaties, major
+    clashes and leader changes; each labelled with its subject. Observed (imposed) events
+    are drawn filled, the model's open."""
+    ax = ax if ax is not None else new_axes(11.0, 5.5)
+    ev = events[events["run"] == run]
+    heads = ev[ev["kind"] == "summit_attended"]
+    for row, (kind, _label) in enumerate(_TIMELINE_ROWS):
+        part = ev[ev["kind"] == kind]
+        if kind == "border_clash":
+            part = part[part["object"] == "major"]
+        for date, subject, origin in zip(part["date"], part["subject"], part["origin"],
+                                         strict=True):  # fmt: skip
+            x = year_fraction(dt.date.fromisoformat(str(date)))
+            colour: Any = "tab:blue"
+            if kind == "summit_held":
+                present = heads[heads["date"] == date]
+                share = float((present["object"] == "head").mean()) if len(present) else 0.0
+                colour = _heads_colour(share)
+            elif kind == "border_clash":
+                colour = "tab:red"
+            filled = origin in ("observed", "exogenous", "assumed")
+            ax.scatter([x], [row], s=60, marker="o", color=colour if filled else "white",
+                       edgecolors=colour, linewidths=1.5, zorder=3)  # fmt: skip
+            ax.annotate(str(subject), (x, row), textcoords="offset points", xytext=(0, 7),
+                        ha="center", fontsize=6, rotation=45)  # fmt: skip
+    if pin_until is not None:
+        _mark(ax, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.99, "top")
+    ax.set_yticks(range(len(_TIMELINE_ROWS)), [label for _, label in _TIMELINE_ROWS])
+    ax.set_ylim(-0.7, len(_TIMELINE_ROWS) - 0.2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("date (year)")
+    ax.scatter([], [], s=60, color="0.4", label="recorded (imposed or exogenous)")
+    ax.scatter([], [], s=60, color="white", edgecolors="0.4", label="decided by the model")
+    ax.scatter([], [], s=60, color=_heads_colour(1.0), label="meeting: all heads present")
+    ax.scatter([], [], s=60, color=_heads_colour(0.5), label="meeting: half the heads")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4)
+    ax.set_title(title or f"Events of run {run}")
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def _heads_colour(share: float) -> tuple[float, float, float, float]:
+    """Colour of a meeting marker by the share of heads of state present (0-1)."""
+    from matplotlib import colormaps
+
+    return tuple(colormaps["viridis"](0.15 + 0.8 * share))  # type: ignore[return-value]
+
+
+def plot_relations(
+    panel: pd.DataFrame, *, year: int, title: str | None = None, ax: Axes | None = None
+) -> Axes:
+    """Relations among the states in one year: the mean border tension between each pair
+    (0 = calm, 1 = fighting) over runs, as a heatmap; pairs without a border are blank."""
+    ax = ax if ax is not None else new_axes(7.0, 6.0)
+    part = panel[panel["year"] == year]
+    states = sorted(part["state"].unique())
+    cols = [f"tension_{s}" for s in states]
+    grid = part.groupby("state")[[c for c in cols if c in part]].mean().reindex(states)
+    values = grid.reindex(columns=cols).to_numpy(dtype=float)
+    image = ax.imshow(values, vmin=0, vmax=1, cmap="Reds")
+    for i in range(len(states)):
+        for j in range(len(states)):
+            if not np.isnan(values[i, j]):
+                ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(len(states)), states)
+    ax.set_yticks(range(len(states)), states)
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    fig.colorbar(image, ax=ax, label="border tension (0 = calm, 1 = fighting)")
+    runs = part["run"].nunique()
+    ax.set_title(title or f"Border tension between states, end of {year} (mean of {runs} runs)")
+    return ax
