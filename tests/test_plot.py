@@ -57,3 +57,24 @@ def test_plot_of_a_directory_that_is_not_a_run(
 ) -> None:
     assert main(["plot", str(tmp_path)]) == 2
     assert "expected a casim run output directory" in capsys.readouterr().err
+
+
+def test_report_is_one_self_contained_page(run_dir: Path) -> None:
+    import re
+
+    assert main(["report", str(run_dir)]) == 0
+    page = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert page.count('src="data:image/png;base64,') == 5
+    # nothing is fetched: no external src or href, no script, no stylesheet link
+    assert not re.search(r'(src|href)="(?!data:)', page)
+    assert "<script" not in page and "<link" not in page
+    assert "Index per year" in page and "&quot;seed&quot;: 1" in page
+
+
+def test_report_of_a_directory_that_is_not_a_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(tmp_path)]) == 2
+    assert "expected a casim run output directory" in capsys.readouterr().err
+    assert not (tmp_path / "report.html").exists()

@@ -171,6 +171,9 @@ def _parser() -> argparse.ArgumentParser:
         "--year", type=int, help="year for the relations (default: the last pinned year)"
     )
 
+    p_re = sub.add_parser("report", help="one self-contained HTML page of a run directory")
+    p_re.add_argument("result_dir", type=Path, metavar="RESULT_DIR", help="a casim run --out")
+
     p_ca = sub.add_parser(
         "calibrate", help="fit free parameters to a record; write a fitted scenario overlay"
     )
@@ -446,6 +449,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_analyze(args)
         if args.command == "score":
             return _cmd_score(args, argv)
+        if args.command == "report":
+            from casim.report import write_report
+
+            print(f"  wrote {write_report(args.result_dir)}")
+            return 0
         if args.command == "plot":
             return _cmd_plot(args)
         if args.command == "compare":

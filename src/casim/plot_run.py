@@ -23,12 +23,15 @@ from casim.plotting import (
 )
 from casim.scenario.errors import ScenarioError
 
-__all__ = ["plot_result_dir"]
+__all__ = ["plot_result_dir", "read_result_dir"]
 
 _NEEDS = ("events.csv", "panel.csv", "index.csv", "manifest.json")
 
 
-def _read(result_dir: Path) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def read_result_dir(
+    result_dir: Path,
+) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The manifest, events, panel and index of a ``casim run`` output directory."""
     for name in _NEEDS:
         if not (result_dir / name).is_file():
             raise ScenarioError(
@@ -57,7 +60,7 @@ def plot_result_dir(
     year: int | None = None,
 ) -> list[Path]:
     """Draw each kind of figure into ``out`` as ``<kind>.<format>``; return the paths."""
-    manifest, events, panel, index = _read(Path(result_dir))
+    manifest, events, panel, index = read_result_dir(Path(result_dir))
     pin = dt.date.fromisoformat(manifest["window"]["pin_until"])
     known = dt.date.fromisoformat(manifest["window"]["known_until"])
     name = manifest.get("scenario_name", "scenario")

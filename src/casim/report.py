@@ -1,0 +1,137 @@
+"""``casim report RESULT_DIR``: one self-contained HTML page of a ``casim run`` output
+directory, written into it as ``report.html``. The figures are embedded as base64 PNGs,
+the tables are inline, and nothing is loaded from the network: the page opens in a
+browser from the file system."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from casim._version import __version__
+from casim.plot_run import read_result_dir
+from casim.plotting import (
+    plot_components,
+    plot_relations,
+    plot_stances,
+    plot_timeline,
+    plot_trajectory,
+)
+
+__all__ = ["write_report"]
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
+th, td { border: 1px solid #ccc; padding: 2px 8px; text-align: right; }
+th { background: #f2f2f2; } td:first-child, th:first-child { text-align: left; }
+img { max-width: 100%; } pre { background: #f7f7f7; padding: 1em; overflow-x: auto;
+font-size: 0.8em; } .note { color: #555; font-size: 0.9em; }
+"""
+
+
+def _png(ax: Axes) -> str:
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<img alt="figure" src="data:image/png;base64,{data}">'
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, float_format=lambda x: f"{x:.3f}", border=0)
+
+
+def write_report(result_dir: Path) -> Path:
+    """Write ``result_dir/report.html`` and return its path."""
+    result_dir = Path(result_dir)
+    manifest, events, panel, index = read_result_dir(result_dir)
+    window = manifest["window"]
+    pin = dt.date.fromisoformat(window["pin_until"])
+    known = dt.date.fromisoformat(window["known_until"])
+    name = str(manifest.get("scenario_name", "scenario"))
+    weights = {k: float(v) for k, v in manifest["scenario"]["parameters"]["index"].items()
+               if k != "sources"}  # fmt: skip
+    runs = int(index["run"].nunique())
+    by_year = index.groupby("year")["index"]
+    summary = pd.DataFrame(
+        {
+            "year": sorted(index["year"].unique()),
+            "pinned": index.groupby("year")["pinned"].all().to_numpy(),
+            "index 5%": by_year.quantile(0.05).to_numpy(),
+            "median": by_year.median().to_numpy(),
+            "index 95%": by_year.quantile(0.95).to_numpy(),
+            **{c: index.groupby("year")[c].mean().to_numpy() for c in weights},
+        }
+    )
+    counts = (
+        events.groupby(["kind", "origin"]).size().unstack(fill_value=0).reset_index()
+        if len(events)
+        else pd.DataFrame()
+    )
+    counts.columns.name = None
+    signed = events[events["kind"] == "treaty_signed"]
+    signers = (
+        signed.assign(year=signed["date"].str[:4])
+        .groupby(["object", "subject"])["year"]
+        .agg(runs="count", first="min")
+        .reset_index()
+        .rename(columns={"object": "document", "subject": "state"})
+    )
+    signers["share of runs"] = signers["runs"] / runs
+    last = min(pin.year, int(panel["year"].max()))
+    figures = [
+        ("Integration index", plot_trajectory(index, pin_until=pin, known_until=known)),
+        ("Components of the index", plot_components(index, weights, pin_until=pin)),
+        ("Leaders' disposition", plot_stances(panel, pin_until=pin)),
+        ("Events of run 0", plot_timeline(events, run=int(events["run"].min()), pin_until=pin)),
+        (f"Border tension, end of {last}", plot_relations(panel, year=last)),
+    ]
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>casim report: {esc(name)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>casim report: {esc(name)}</h1>",
+        f'<p class="note">{runs} run(s), seed {esc(str(manifest.get("seed")))}; history '
+        f"imposed to {window['pin_until']}, exogenous events known to "
+        f"{window['known_until']}, simulated to {window['until']}. casim "
+        f"{esc(str(manifest.get('casim_version', __version__)))}; directory "
+        f"<code>{esc(str(result_dir))}</code>.</p>",
+    ]
+    for title, ax in figures:
+        parts += [f"<h2>{esc(title)}</h2>", _png(ax)]
+    parts += [
+        "<h2>Index per year</h2>",
+        '<p class="note">Quantiles of the index over runs; components are means (0-1).</p>',
+        _table(summary),
+        "<h2>Signatures</h2>",
+        _table(signers) if len(signers) else "<p>none</p>",
+        "<h2>Events by kind and origin</h2>",
+        _table(counts) if len(counts) else "<p>none</p>",
+        "<h2>Manifest</h2>",
+        "<details><summary>resolved scenario, seeds, versions, command</summary><pre>",
+        esc(json.dumps(manifest, indent=2, sort_keys=True)),
+        "</pre></details>",
+        "</body></html>",
+    ]
+    out = result_dir / "report.html"
+    tmp = result_dir / ".report.html.tmp"
+    try:
+        tmp.write_text("\n".join(parts) + "\n", encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
