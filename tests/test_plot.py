@@ -78,3 +78,10 @@ def test_report_of_a_directory_that_is_not_a_run(
     assert main(["report", str(tmp_path)]) == 2
     assert "expected a casim run output directory" in capsys.readouterr().err
     assert not (tmp_path / "report.html").exists()
+
+
+def test_the_command_line_offers_every_kind_plot_draws() -> None:
+    from casim import cli
+    from casim.plot_run import PLOT_KINDS
+
+    assert cli._PLOT_KINDS == PLOT_KINDS

@@ -21,6 +21,10 @@ from casim.scenario import ScenarioError, load_scenario, with_window
 
 __all__ = ["main"]
 
+#: casim.plot_run.PLOT_KINDS, kept here so that parsing the command line imports no
+#: plotting (a test checks that the two agree).
+_PLOT_KINDS = ("fan", "components", "stances", "timeline", "relations")
+
 
 def _date(text: str) -> dt.date:
     try:
@@ -159,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     p_pl.add_argument(
         "--kind",
         action="append",
-        choices=("fan", "components", "stances", "timeline", "relations"),
+        choices=_PLOT_KINDS,
         help="figure to draw (repeatable; default: all)",
     )
     p_pl.add_argument("--out", type=Path, help="directory (default RESULT_DIR/plots)")
@@ -403,7 +407,7 @@ def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
 def _cmd_plot(args: argparse.Namespace) -> int:
     from casim.plot_run import plot_result_dir
 
-    kinds = args.kind or ["fan", "components", "stances", "timeline", "relations"]
+    kinds = args.kind or list(_PLOT_KINDS)
     formats = ["png", "svg"] if args.format == "both" else [args.format]
     out = args.out or args.result_dir / "plots"
     for path in plot_result_dir(

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from matplotlib.axes import Axes
 
 from casim.output import publish
 from casim.plotting import (
@@ -23,15 +25,50 @@ from casim.plotting import (
 )
 from casim.scenario.errors import ScenarioError
 
-__all__ = ["plot_result_dir", "read_result_dir"]
+__all__ = ["PLOT_KINDS", "RunDir", "draw", "plot_result_dir", "read_result_dir"]
 
+#: The figures ``casim plot`` draws, in its default order.
+PLOT_KINDS = ("fan", "components", "stances", "timeline", "relations")
 _NEEDS = ("events.csv", "panel.csv", "index.csv", "manifest.json")
 
 
-def read_result_dir(
-    result_dir: Path,
-) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+@dataclass(frozen=True)
+class RunDir:
+    """A ``casim run`` output directory: its tables, manifest and what the figures need."""
+
+    path: Path
+    manifest: dict[str, Any]
+    events: pd.DataFrame
+    panel: pd.DataFrame
+    index: pd.DataFrame
+
+    @property
+    def name(self) -> str:
+        return str(self.manifest.get("scenario_name", "scenario"))
+
+    @property
+    def pin(self) -> dt.date:
+        return dt.date.fromisoformat(self.manifest["window"]["pin_until"])
+
+    @property
+    def known(self) -> dt.date:
+        return dt.date.fromisoformat(self.manifest["window"]["known_until"])
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """The index weights of the resolved scenario, per component."""
+        table = self.manifest["scenario"]["parameters"]["index"]
+        return {k: float(v) for k, v in table.items() if k != "sources"}
+
+    @property
+    def default_year(self) -> int:
+        """The year the relations figure shows by default: the last pinned year."""
+        return min(self.pin.year, int(self.panel["year"].max()))
+
+
+def read_result_dir(result_dir: Path) -> RunDir:
     """The manifest, events, panel and index of a ``casim run`` output directory."""
+    result_dir = Path(result_dir)
     for name in _NEEDS:
         if not (result_dir / name).is_file():
             raise ScenarioError(
@@ -47,7 +84,27 @@ def read_result_dir(
     events["object"] = events["object"].fillna("")
     panel = pd.read_csv(result_dir / "panel.csv")
     index = pd.read_csv(result_dir / "index.csv")
-    return manifest, events, panel, index
+    return RunDir(result_dir, manifest, events, panel, index)
+
+
+def draw(data: RunDir, kind: str, *, run: int, year: int, named: bool = True) -> Axes:
+    """One figure of a run directory (a kind of ``PLOT_KINDS``); ``named`` puts the
+    scenario's name in the title, else the plotting function's own title is kept."""
+    name = data.name
+    pin = data.pin
+    if kind == "fan":
+        title = f"{name}: integration index" if named else None
+        return plot_trajectory(data.index, pin_until=pin, known_until=data.known, title=title)
+    if kind == "components":
+        title = f"{name}: components of the index (mean of runs)" if named else None
+        return plot_components(data.index, data.weights, pin_until=pin, title=title)
+    if kind == "stances":
+        title = f"{name}: leaders' disposition per state" if named else None
+        return plot_stances(data.panel, pin_until=pin, title=title)
+    if kind == "timeline":
+        title = f"{name}: events of run {run}" if named else None
+        return plot_timeline(data.events, run=run, pin_until=pin, title=title)
+    return plot_relations(data.panel, year=year)
 
 
 def plot_result_dir(
@@ -60,35 +117,18 @@ def plot_result_dir(
     year: int | None = None,
 ) -> list[Path]:
     """Draw each kind of figure into ``out`` as ``<kind>.<format>``; return the paths."""
-    manifest, events, panel, index = read_result_dir(Path(result_dir))
-    pin = dt.date.fromisoformat(manifest["window"]["pin_until"])
-    known = dt.date.fromisoformat(manifest["window"]["known_until"])
-    name = manifest.get("scenario_name", "scenario")
-    weights = {k: float(v) for k, v in manifest["scenario"]["parameters"]["index"].items()
-               if k != "sources"}  # fmt: skip
+    data = read_result_dir(Path(result_dir))
+    events, panel = data.events, data.panel
     if run not in set(events["run"]):
         raise ScenarioError(result_dir, "--run", f"a run of 0..{events['run'].max()}", str(run))
     years = sorted(panel["year"].unique())
-    year = year if year is not None else min(pin.year, years[-1])
+    year = year if year is not None else data.default_year
     if year not in years:
         raise ScenarioError(result_dir, "--year", f"a year of {years[0]}..{years[-1]}", str(year))
 
     def build(tmp: Path) -> None:
         for kind in kinds:
-            if kind == "fan":
-                ax = plot_trajectory(index, pin_until=pin, known_until=known,
-                                     title=f"{name}: integration index")  # fmt: skip
-            elif kind == "components":
-                title = f"{name}: components of the index (mean of runs)"
-                ax = plot_components(index, weights, pin_until=pin, title=title)
-            elif kind == "stances":
-                ax = plot_stances(panel, pin_until=pin,
-                                  title=f"{name}: leaders' disposition per state")  # fmt: skip
-            elif kind == "timeline":
-                ax = plot_timeline(events, run=run, pin_until=pin,
-                                   title=f"{name}: events of run {run}")  # fmt: skip
-            else:
-                ax = plot_relations(panel, year=year)
+            ax = draw(data, kind, run=run, year=year)
             for fmt in formats:
                 save(ax, tmp / f"{kind}.{fmt}")
 

@@ -6,7 +6,6 @@ browser from the file system."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import html
 import io
 import json
@@ -18,14 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from casim._version import __version__
-from casim.plot_run import read_result_dir
-from casim.plotting import (
-    plot_components,
-    plot_relations,
-    plot_stances,
-    plot_timeline,
-    plot_trajectory,
-)
+from casim.plot_run import PLOT_KINDS, draw, read_result_dir
 
 __all__ = ["write_report"]
 
@@ -57,13 +49,11 @@ def _table(frame: pd.DataFrame) -> str:
 def write_report(result_dir: Path) -> Path:
     """Write ``result_dir/report.html`` and return its path."""
     result_dir = Path(result_dir)
-    manifest, events, panel, index = read_result_dir(result_dir)
+    data = read_result_dir(result_dir)
+    manifest, events, index = data.manifest, data.events, data.index
     window = manifest["window"]
-    pin = dt.date.fromisoformat(window["pin_until"])
-    known = dt.date.fromisoformat(window["known_until"])
-    name = str(manifest.get("scenario_name", "scenario"))
-    weights = {k: float(v) for k, v in manifest["scenario"]["parameters"]["index"].items()
-               if k != "sources"}  # fmt: skip
+    name = data.name
+    weights = data.weights
     runs = int(index["run"].nunique())
     by_year = index.groupby("year")["index"]
     summary = pd.DataFrame(
@@ -91,13 +81,18 @@ def write_report(result_dir: Path) -> Path:
         .rename(columns={"object": "document", "subject": "state"})
     )
     signers["share of runs"] = signers["runs"] / runs
-    last = min(pin.year, int(panel["year"].max()))
+    last = data.default_year
+    first_run = int(events["run"].min())
+    headings = {
+        "fan": "Integration index",
+        "components": "Components of the index",
+        "stances": "Leaders' disposition",
+        "timeline": f"Events of run {first_run}",
+        "relations": f"Border tension, end of {last}",
+    }
     figures = [
-        ("Integration index", plot_trajectory(index, pin_until=pin, known_until=known)),
-        ("Components of the index", plot_components(index, weights, pin_until=pin)),
-        ("Leaders' disposition", plot_stances(panel, pin_until=pin)),
-        ("Events of run 0", plot_timeline(events, run=int(events["run"].min()), pin_until=pin)),
-        (f"Border tension, end of {last}", plot_relations(panel, year=last)),
+        (headings[kind], draw(data, kind, run=first_run, year=last, named=False))
+        for kind in PLOT_KINDS
     ]
     esc = html.escape
     parts = [
