@@ -85,3 +85,16 @@ def test_the_command_line_offers_every_kind_plot_draws() -> None:
     from casim.plot_run import PLOT_KINDS
 
     assert cli._PLOT_KINDS == PLOT_KINDS
+
+
+def test_svg_is_byte_identical_across_processes(run_dir: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    outs = []
+    for k in range(2):
+        out = tmp_path / f"p{k}"
+        cmd = [sys.executable, "-m", "casim", "plot", str(run_dir), "--kind", "relations"]
+        subprocess.run([*cmd, "--format", "svg", "--out", str(out)], check=True)
+        outs.append((out / "relations.svg").read_bytes())
+    assert outs[0] == outs[1]

@@ -381,25 +381,21 @@ def _cmd_score(args: argparse.Namespace, argv: Sequence[str]) -> int:
 def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     pin, known, until = _window(args)
     other = with_window(load_scenario(args.other), pin_until=pin, known_until=known, until=until)
-    base = load_scenario(args.base)
     from casim.compare import compare_scenarios
     from casim.compare_out import summary_lines, write_comparison
-    from casim.engine import resolved_window
 
-    o_pin, o_known, o_until = resolved_window(other)
-    base = with_window(base, pin_until=o_pin, known_until=o_known, until=o_until)
     out = args.out or Path("out") / f"compare_{args.base.stem}_{args.other.stem}"
     began = time.perf_counter()
-    result = compare_scenarios(base, other, seed=args.seed, runs=args.runs)
+    result = compare_scenarios(load_scenario(args.base), other, seed=args.seed, runs=args.runs)
     elapsed = time.perf_counter() - began
     print(
-        f"casim {__version__}: {other.name} against {base.name}, {args.runs} paired runs, "
-        f"seed {args.seed}, in {elapsed:.1f} s"
+        f"casim {__version__}: {other.name} against {result.base_scenario.name}, "
+        f"{args.runs} paired runs, seed {args.seed}, in {elapsed:.1f} s"
     )
-    for line in summary_lines(result, base, other):
+    for line in summary_lines(result):
         print(line)
-    for path in write_comparison(result, out, base=base, other=other, seed=args.seed,
-                                 runs=args.runs, command=["casim", *argv]):  # fmt: skip
+    command = ["casim", *argv]
+    for path in write_comparison(result, out, seed=args.seed, runs=args.runs, command=command):
         print(f"  wrote {path}")
     return 0
 

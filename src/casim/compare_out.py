@@ -14,9 +14,8 @@ from casim.api import manifest
 from casim.compare import Comparison
 from casim.engine import resolved_window
 from casim.output import csv_text, publish
-from casim.plotting import plot_comparison
+from casim.plotting import plot_comparison, save_figure
 from casim.scenario.errors import ScenarioError
-from casim.scenario.schema import Scenario
 
 __all__ = ["summary_lines", "write_comparison"]
 
@@ -24,10 +23,11 @@ _FILES = ("compare.csv", "runs_base.csv", "runs_other.csv", "manifest.json", "in
           "index.svg")  # fmt: skip
 
 
-def summary_lines(result: Comparison, base: Scenario, other: Scenario) -> list[str]:
+def summary_lines(result: Comparison) -> list[str]:
     """The index every few years after the branch, then the outcomes whose final-year
     difference is largest (and whose 90% interval excludes zero)."""
     d = result.differences
+    base, other = result.base_scenario, result.other_scenario
     pin, _k, _u = resolved_window(base)
     years = sorted(d["year"].unique())
     shown = [y for y in years if y >= pin.year][:: max(1, len(years) // 6)] or years
@@ -60,13 +60,12 @@ def write_comparison(
     result: Comparison,
     out: Path,
     *,
-    base: Scenario,
-    other: Scenario,
     seed: int,
     runs: int,
     command: Sequence[str] = (),
 ) -> list[Path]:
     """Write the comparison's files into ``out``; return their paths."""
+    base, other = result.base_scenario, result.other_scenario
 
     def build(tmp: Path) -> None:
         (tmp / "compare.csv").write_text(csv_text(result.differences), encoding="utf-8")
@@ -85,8 +84,8 @@ def write_comparison(
         fig = plot_comparison(
             result.differences, base_name=base.name, other_name=other.name, branch=pin
         )
-        fig.savefig(tmp / "index.png", metadata={"Software": None})
-        fig.savefig(tmp / "index.svg", metadata={"Date": None, "Creator": None})
+        save_figure(fig, tmp / "index.png")
+        save_figure(fig, tmp / "index.svg")
 
     try:
         return publish(Path(out), _FILES, build)

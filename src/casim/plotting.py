@@ -30,6 +30,7 @@ __all__ = [
     "plot_timeline",
     "plot_trajectory",
     "save",
+    "save_figure",
     "year_fraction",
 ]
 
@@ -112,17 +113,27 @@ def _mark(ax: Axes, date: dt.date, text: str, ls: str, colour: str, y: float, va
 
 
 def save(ax: Axes, path: Any, fmt: str | None = None) -> None:
-    """Save the Axes' figure as PNG or SVG without volatile metadata (byte-stable).
-
-    ``fmt`` ("png" or "svg") defaults to the path's suffix."""
+    """Lay out the Axes' figure and save it with :func:`save_figure`."""
     fig = ax.get_figure(root=True)
     assert isinstance(fig, Figure)
     fig.tight_layout()
+    save_figure(fig, path, fmt)
+
+
+def save_figure(fig: Figure, path: Any, fmt: str | None = None) -> None:
+    """Save a figure as PNG or SVG, byte-stable: no volatile metadata, and SVG element ids
+    from a fixed salt (matplotlib otherwise salts them per process).
+
+    ``path`` is a file name or a binary stream; ``fmt`` ("png" or "svg") defaults to the
+    path's suffix."""
+    from matplotlib import rc_context
+
     suffix = fmt or str(path).rsplit(".", 1)[-1].lower()
     metadata: dict[str, Any] = {"Software": None}
     if suffix == "svg":
         metadata = {"Date": None, "Creator": None}
-    fig.savefig(path, format=suffix, metadata=metadata)
+    with rc_context({"svg.hashsalt": "casim"}):
+        fig.savefig(path, format=suffix, metadata=metadata)
 
 
 def plot_fan(

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from casim._version import __version__
 from casim.plot_run import PLOT_KINDS, draw, read_result_dir
+from casim.plotting import save
 
 __all__ = ["write_report"]
 
@@ -33,11 +33,8 @@ font-size: 0.8em; } .note { color: #555; font-size: 0.9em; }
 
 
 def _png(ax: Axes) -> str:
-    fig = ax.get_figure(root=True)
-    assert isinstance(fig, Figure)
-    fig.tight_layout()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
+    save(ax, buf, "png")
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return f'<img alt="figure" src="data:image/png;base64,{data}">'
 

@@ -383,7 +383,7 @@ def _write_outputs(
     clim: dict[str, float],
     command: Sequence[str],
 ) -> list[Path]:
-    from casim.plotting import plot_calibration
+    from casim.plotting import plot_calibration, save_figure
 
     exp = cal.exp
     params = exp.spec.parameters
@@ -464,6 +464,6 @@ def _write_outputs(
         title=f"Calibration of {exp.scenario.name}: ensemble Brier against each parameter",
     )
     png = out / "calibration.png"
-    fig.savefig(png, metadata={"Software": None})
+    save_figure(fig, png)
     paths.append(png)
     return paths
