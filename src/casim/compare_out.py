@@ -13,7 +13,8 @@ from pathlib import Path
 from casim.api import manifest
 from casim.compare import Comparison
 from casim.engine import resolved_window
-from casim.output import csv_text, publish
+from casim.files import publish
+from casim.output import csv_text
 from casim.plotting import plot_comparison, save_figure
 from casim.scenario.errors import ScenarioError
 

@@ -7,10 +7,6 @@ into place only when all of it succeeded, so a failure never leaves a half-writt
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +14,7 @@ import pandas as pd
 
 from casim.api import Result
 from casim.engine import resolved_window
+from casim.files import publish
 from casim.plotting import plot_trajectory, save
 
 __all__ = ["OUTPUT_FILES", "csv_text", "publish", "write_result"]
@@ -29,27 +26,6 @@ _FLOAT = "%.6g"
 def csv_text(frame: pd.DataFrame) -> str:
     """A frame as the CSV text casim writes (no index, 6 significant digits, LF)."""
     return frame.to_csv(index=False, float_format=_FLOAT, lineterminator="\n")
-
-
-def publish(out: Path, names: Sequence[str], build: Callable[[Path], None]) -> list[Path]:
-    """Let ``build`` write ``names`` into a hidden directory beside ``out``, then move them
-    into ``out`` (created if needed); nothing reaches ``out`` if ``build`` fails."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise NotADirectoryError(20, "a file, not a directory", str(out))
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    try:
-        build(tmp)
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name in names:
-            os.replace(tmp / name, out / name)
-            written.append(out / name)
-        return written
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def write_result(

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.axes import Axes
 
-from casim.output import publish
+from casim.files import publish
 from casim.plotting import (
     plot_components,
     plot_relations,

@@ -9,13 +9,13 @@ import base64
 import html
 import io
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.axes import Axes
 
 from casim._version import __version__
+from casim.files import write_text_atomic
 from casim.plot_run import PLOT_KINDS, draw, read_result_dir
 from casim.plotting import save
 
@@ -120,10 +120,5 @@ def write_report(result_dir: Path) -> Path:
         "</body></html>",
     ]
     out = result_dir / "report.html"
-    tmp = result_dir / ".report.html.tmp"
-    try:
-        tmp.write_text("\n".join(parts) + "\n", encoding="utf-8")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_text_atomic(out, "\n".join(parts) + "\n")
     return out

@@ -42,6 +42,7 @@ from casim.experiment.design import Design, build_design
 from casim.experiment.overrides import Segments, apply_values, leaves
 from casim.experiment.runner import sweep
 from casim.experiment.spec import CalibrationSpec, Experiment, load_experiment
+from casim.files import write_text_atomic
 from casim.paths import default_record
 from casim.scenario.errors import ScenarioError
 from casim.scenario.schema import Scenario
@@ -417,9 +418,7 @@ def _write_outputs(
     )
     text = overlay_text(exp.scenario_path, cal.overlay, scenario, leaves_set, header, source)
     paths: list[Path] = []
-    tmp = cal.overlay.with_name(f".{cal.overlay.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(tmp, cal.overlay)
+    write_text_atomic(cal.overlay, text)
     paths.append(cal.overlay)
 
     table = out / "calibration.csv"

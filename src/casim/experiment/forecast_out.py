@@ -1,18 +1,18 @@
 """The files of ``casim score --out FILE.csv``: the per-row forecast, a manifest with the
-scores, and the two forecast pictures. All are written under hidden names first and
-renamed into place together, so a failure leaves no half-written output."""
+scores, and the two forecast pictures. All are staged in a hidden directory and moved into
+place together (:func:`casim.files.publish`), so a failure leaves no half-written output."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from casim.experiment.forecast import Forecast, forecast_csv
+from casim.files import publish
 from casim.scenario.errors import ScenarioError
 from casim.scenario.schema import Scenario
 
@@ -38,13 +38,8 @@ def write_forecast(
     from casim.api import manifest
     from casim.plotting import plot_forecast_rows, plot_reliability, save
 
-    stem = out.with_suffix("")
-    paths = [
-        out,
-        stem.with_suffix(".json"),
-        stem.with_name(stem.name + "_reliability.png"),
-        stem.with_name(stem.name + "_rows.png"),
-    ]
+    stem = out.stem
+    names = [out.name, f"{stem}.json", f"{stem}_reliability.png", f"{stem}_rows.png"]
     text = forecast_csv(fc)
     meta: dict[str, Any] = manifest(scenario, fc.seed, fc.runs, command)
     meta["record"] = {"file": str(record), "sha256": _digest(record)}
@@ -62,22 +57,18 @@ def write_forecast(
     meta["climatology_rates"] = fc.rates
     frame = pd.read_csv(io.StringIO(text))
     name = scenario.name
-    tmps = [p.with_name(f".{p.name}.tmp") for p in paths]
-    try:
-        tmps[0].write_text(text, encoding="utf-8", newline="\n")
-        tmps[1].write_text(
+
+    def build(tmp: Path) -> None:
+        (tmp / names[0]).write_text(text, encoding="utf-8", newline="\n")
+        (tmp / names[1]).write_text(
             json.dumps(meta, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
         )
         title = f"{name}: reliability, {fc.runs} runs, Brier {fc.scores['overall']:.3f}"
-        ax = plot_reliability(frame, title=title)
-        save(ax, tmps[2], "png")
-        ax = plot_forecast_rows(frame, title=f"{name}: probability per record row, {fc.runs} runs")
-        save(ax, tmps[3], "png")
-        for tmp, path in zip(tmps, paths, strict=True):
-            os.replace(tmp, path)
+        save(plot_reliability(frame, title=title), tmp / names[2])
+        title = f"{name}: probability per record row, {fc.runs} runs"
+        save(plot_forecast_rows(frame, title=title), tmp / names[3])
+
+    try:
+        return publish(out.parent, names, build)
     except OSError as err:
         raise ScenarioError(out, "--out", "a writable file", err.strerror or str(err)) from None
-    finally:
-        for tmp in tmps:
-            tmp.unlink(missing_ok=True)
-    return paths

@@ -19,7 +19,6 @@ import hashlib
 import io
 import json
 import math
-import os
 import platform
 import time
 from collections.abc import Sequence
@@ -37,6 +36,7 @@ from casim.experiment.outputs import OutputPlan
 from casim.experiment.spec import Experiment, load_experiment
 from casim.experiment.store import ResultStore, schema
 from casim.experiment.worker import Chunk, Payload, Row
+from casim.files import write_text_atomic
 from casim.scenario.errors import ScenarioError
 
 __all__ = ["SweepResult", "chunks_of", "payload_for", "plan_outputs", "sweep"]
@@ -95,12 +95,6 @@ def chunks_of(total: int) -> list[Chunk]:
     return [
         Chunk(i, first, min(size, total - first)) for i, first in enumerate(range(0, total, size))
     ]
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
 
 
 def _design_csv(design: Design) -> str:
@@ -265,9 +259,9 @@ def sweep(
     runner = open_backend(payload, backend, jobs, scheduler) if todo else None
     out.mkdir(parents=True, exist_ok=True)
     store.prepare()
-    _atomic_write(out / "experiment.toml", exp.text)
-    _atomic_write(out / "design.csv", _design_csv(design))
-    _atomic_write(meta, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    write_text_atomic(out / "experiment.toml", exp.text)
+    write_text_atomic(out / "design.csv", _design_csv(design))
+    write_text_atomic(meta, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
     began = time.perf_counter()
     bar = _Progress(total, stored_before, progress)
@@ -318,5 +312,5 @@ def _write_failures(store: ResultStore, out: Path) -> int:
         if e is not None:
             w.writerow([p, r, s, e])
             failed += 1
-    _atomic_write(out / "failures.csv", buf.getvalue())
+    write_text_atomic(out / "failures.csv", buf.getvalue())
     return failed
