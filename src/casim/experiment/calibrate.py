@@ -39,7 +39,7 @@ import pandas as pd
 from casim._version import __version__
 from casim.engine import resolved_window
 from casim.experiment.design import Design, build_design
-from casim.experiment.overrides import Segments, apply_values, leaves
+from casim.experiment.overrides import Segments, apply_values, leaves, nodes_along
 from casim.experiment.runner import sweep
 from casim.experiment.spec import CalibrationSpec, Experiment, load_experiment
 from casim.files import write_text_atomic
@@ -91,14 +91,7 @@ class CalibrationResult:
 
 
 def _int_leaf(scenario: Scenario, segments: Segments) -> bool:
-    node: Any = scenario
-    for seg in segments:
-        if isinstance(node, dict):
-            node = node[seg]
-        elif isinstance(node, list):
-            node = next(e for e in node if str(getattr(e, "id", "")) == seg)
-        else:
-            node = getattr(node, seg)
+    node = nodes_along(scenario, segments)[-1]
     return isinstance(node, int) and not isinstance(node, bool)
 
 
@@ -181,40 +174,24 @@ def _round4(x: np.ndarray) -> np.ndarray:
     return np.array([float(f"{v:.4g}") for v in x.ravel()]).reshape(x.shape)
 
 
-def _box_design(exp: Experiment, lo: np.ndarray, hi: np.ndarray, n: int, round_no: int) -> Design:
+def _box_design(
+    first: Design,
+    seed: int,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    clip: tuple[np.ndarray, ...],
+    n: int,
+    round_no: int,
+) -> Design:
+    """Round ``round_no``: a Latin hypercube of ``n`` points in [lo, hi], rounded to four
+    significant digits and clipped to the parameters' ranges ``clip`` (low, high)."""
     from SALib.sample import latin
 
-    params = exp.spec.parameters
-    problem = {
-        "num_vars": len(params),
-        "names": [p.column for p in params],
-        "bounds": [[float(a), float(b)] for a, b in zip(lo, hi, strict=True)],
-    }
-    rng = np.random.default_rng(np.random.SeedSequence([exp.spec.seed, _REFINE_TAG, round_no]))
-    values = _round4(latin.sample(problem, n, seed=rng))
-    low = np.array([p.low for p in params], dtype=float)
-    high = np.array([p.high for p in params], dtype=float)
-    values = np.clip(values, low, high)
-    return Design(
-        "lhs",
-        tuple(p.column for p in params),
-        tuple(p.path for p in params),
-        tuple(p.op for p in params),
-        np.ascontiguousarray(values),
-        problem,
-    )
-
-
-def _points_design(exp: Experiment, values: np.ndarray) -> Design:
-    params = exp.spec.parameters
-    return Design(
-        "grid",
-        tuple(p.column for p in params),
-        tuple(p.path for p in params),
-        tuple(p.op for p in params),
-        np.ascontiguousarray(values, dtype=float),
-        {"num_vars": len(params), "names": [p.column for p in params], "bounds": []},
-    )
+    bounds = [[float(a), float(b)] for a, b in zip(lo, hi, strict=True)]
+    problem = {**first.problem, "bounds": bounds}
+    rng = np.random.default_rng(np.random.SeedSequence([seed, _REFINE_TAG, round_no]))
+    values = np.clip(_round4(latin.sample(problem, n, seed=rng)), *clip)
+    return dataclasses.replace(first, values=np.ascontiguousarray(values), problem=problem)
 
 
 def _evaluate(
@@ -273,11 +250,11 @@ def calibrate(
             progress.write(f"calibrate: {text}\n")
             progress.flush()
 
+    first = build_design(exp)  # round 0; later rounds keep its parameter columns
     frames: list[pd.DataFrame] = []
     for k in range(spec.rounds + 1):
         if k == 0:
-            design = build_design(exp)
-            design = dataclasses.replace(design, values=np.clip(_round4(design.values), low, high))
+            design = dataclasses.replace(first, values=np.clip(_round4(first.values), low, high))
             reps = exp.spec.replicates
         else:
             seen = pd.concat(frames, ignore_index=True).dropna(subset=["brier"])
@@ -286,7 +263,7 @@ def calibrate(
             width = np.where(hi > lo, hi - lo, high - low)
             lo = np.maximum(low, lo - spec.margin * width)
             hi = np.minimum(high, hi + spec.margin * width)
-            design = _box_design(exp, lo, hi, spec.refine_samples, k)
+            design = _box_design(first, exp.spec.seed, lo, hi, (low, high), spec.refine_samples, k)
             reps = spec.refine_replicates or exp.spec.replicates
         say(f"round {k}: {design.points} points x {reps} runs")
         frames.append(_evaluate(cal, design, reps, out / f"round-{k}", str(k), fallback, **run))
@@ -299,9 +276,15 @@ def calibrate(
         .head(spec.finalists)
     )
     say(f"final: {len(top)} points x {spec.final_replicates} runs")
+    finalists = dataclasses.replace(
+        first,
+        kind="grid",
+        values=np.ascontiguousarray(top[names].to_numpy(dtype=float)),
+        problem={"num_vars": len(names), "names": names, "bounds": []},
+    )
     final = _evaluate(
         cal,
-        _points_design(exp, top[names].to_numpy(dtype=float)),
+        finalists,
         spec.final_replicates,
         out / "final",
         "final",
@@ -340,12 +323,10 @@ def _key(segment: str) -> str:
 
 def _sources_anchor(scenario: Scenario, segments: Segments) -> tuple[Segments, str] | None:
     """The deepest table on the path that has a ``sources`` table, and the key under it."""
-    node: Any = scenario
     anchor: tuple[Segments, str] | None = None
-    for i, seg in enumerate(segments):
+    for i, node in enumerate(nodes_along(scenario, segments)[:-1]):
         if isinstance(getattr(node, "sources", None), dict):
-            anchor = (segments[:i], seg)
-        node = node[seg] if isinstance(node, dict) else getattr(node, seg)
+            anchor = (segments[:i], segments[i])
     return anchor
 
 

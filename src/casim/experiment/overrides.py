@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from casim.scenario.schema import Scenario
 
-__all__ = ["PathError", "apply_values", "leaves", "set_value"]
+__all__ = ["PathError", "apply_values", "leaves", "nodes_along", "set_value"]
 
 Segments = tuple[str, ...]
 
@@ -37,6 +37,14 @@ def _children(node: object) -> list[tuple[str, object]]:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def nodes_along(root: object, segments: Segments) -> list[object]:
+    """``root`` and the node at each segment of a concrete path (no ``*``), in order."""
+    nodes = [root]
+    for seg in segments:
+        nodes.append(dict(_children(nodes[-1]))[seg])
+    return nodes
 
 
 def leaves(scenario: Scenario, path: str) -> Iterator[tuple[Segments, float]]:
