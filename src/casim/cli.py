@@ -347,10 +347,9 @@ def _cmd_score(args: argparse.Namespace, argv: Sequence[str]) -> int:
         print(f"casim: error: {err}", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - began
-    from casim.engine import resolved_window
     from casim.experiment.forecast import score_table
 
-    p, _k, u = resolved_window(scenario)
+    p, u = fc.pin_until, fc.until
     print(
         f"casim {__version__}: {scenario.name}, {args.runs} runs, seed {args.seed}, "
         f"free after {p}, to {u}: {len(fc.rows)} rows of {args.record} scored "

@@ -9,6 +9,7 @@ probabilities are the same whatever the backend or the number of processes.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 from collections.abc import Sequence
@@ -56,6 +57,8 @@ class Forecast:
     rates: dict[str, float]  # climatology per kind
     runs: int
     seed: int
+    pin_until: dt.date  # rows closing after it are scored
+    until: dt.date  # ... and by it, the last simulated day
     closed: tuple[RecordRow, ...] = ()  # rows ending on or before the pin date
     beyond: tuple[RecordRow, ...] = ()  # rows ending after the last simulated day
     scores: dict[str, float] = field(default_factory=dict)
@@ -142,6 +145,8 @@ def forecast(
         rates=rates,
         runs=runs,
         seed=seed,
+        pin_until=pin,
+        until=until,
         closed=tuple(closed),
         beyond=tuple(beyond),
         scores=brier_by_kind(scored, probs),
