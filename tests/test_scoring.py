@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -290,6 +292,101 @@ high = 2.0
         assert (tmp_path / "work" / name).is_file()
 
 
+def test_block_search_fits_each_block_in_turn_and_never_loses_its_fit(tmp_path: Path) -> None:
+    from casim.experiment.calibrate import calibrate, load_calibration
+
+    (tmp_path / "fitted").mkdir()
+    path = tmp_path / "cal.toml"
+    path.write_text(
+        f"""
+scenario = "{(ROOT / "scenarios" / "history.toml").as_posix()}"
+seed = 5
+replicates = 2
+[run]
+branch = 2020-12-31
+until = 2022-12-31
+[design]
+kind = "lhs"
+samples = 4
+[calibration]
+blocks = [["negotiation_rate"], ["escalation", "hold_threshold"]]
+cycles = 2
+rounds = 1
+refine_samples = 3
+keep = 2
+finalists = 2
+final_replicates = 6
+overlay = "fitted/fit.toml"
+[outputs]
+record = "{RECORD.as_posix()}"
+[[parameters]]
+name = "negotiation_rate"
+path = "parameters.borders.negotiation_rate"
+low = 0.1
+high = 0.9
+[[parameters]]
+name = "escalation"
+path = "borders.*.escalation"
+op = "scale"
+low = 0.5
+high = 2.0
+[[parameters]]
+name = "hold_threshold"
+path = "meetings.hold_threshold"
+low = 0.2
+high = 0.6
+""",
+        encoding="utf-8",
+    )
+    result = calibrate(load_calibration(path), tmp_path / "work")
+    points = result.points
+    assert sorted(points["stage"].unique()) == [0, 1, 2, 3]
+    base = load_scenario(ROOT / "scenarios" / "history.toml")
+    # stage 0 moves only the first block; the others stay at the base values
+    first = points[(points["stage"] == 0) & (points["round"] != "final")]
+    assert first["negotiation_rate"].nunique() > 1
+    assert (first["escalation"] == 1.0).all()
+    assert (first["hold_threshold"] == base.meetings.hold_threshold).all()
+    # stage 1 holds the first block at stage 0's fit
+    stage0 = points[(points["stage"] == 0) & (points["round"] == "final")]
+    fit0 = stage0.sort_values(["brier", "point"]).iloc[0]["negotiation_rate"]
+    second = points[(points["stage"] == 1) & (points["round"] != "final")]
+    assert (second["negotiation_rate"] == fit0).all()
+    assert second["escalation"].nunique() > 1 and second["hold_threshold"].nunique() > 1
+    # the current fit runs again in each later final, so a stage never loses ground
+    finals = [
+        points[(points["stage"] == s) & (points["round"] == "final")]["brier"].min()
+        for s in range(4)
+    ]
+    assert all(b <= a for a, b in itertools.pairwise(finals))
+    assert result.score == finals[-1]
+    assert (tmp_path / "work" / "stage-3" / "final").is_dir()
+    fitted = load_scenario(tmp_path / "fitted" / "fit.toml")
+    assert fitted.meetings.hold_threshold == result.fitted["hold_threshold"]
+
+
+def test_the_backtest_fits_what_the_history_fit_fits_on_earlier_rows_only() -> None:
+    import tomllib
+
+    def read(name: str) -> dict[str, Any]:
+        with (ROOT / "experiments" / name).open("rb") as f:
+            return tomllib.load(f)
+
+    history, backtest = read("calibrate_history.toml"), read("calibrate_backtest_2020.toml")
+    for key in ("scenario", "seed", "replicates", "design", "parameters"):
+        assert backtest[key] == history[key], key
+    strip = {"overlay": None}
+    assert {**backtest["calibration"], **strip} == {**history["calibration"], **strip}
+    assert history["run"] == {"branch": _date("2016-01-01"), "until": _date("2022-12-31")}
+    assert backtest["run"] == {"branch": _date("2016-01-01"), "until": _date("2020-12-31")}
+
+
+def _date(text: str) -> object:
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
+
+
 def test_calibration_rejects_what_it_cannot_fit(tmp_path: Path) -> None:
     from casim.experiment.calibrate import load_calibration
     from casim.scenario import ScenarioError
@@ -315,6 +412,15 @@ record = "{RECORD.as_posix()}"
             base + '[calibration]\noverlay = "x.toml"\n'
             '[[parameters]]\npath = "documents.ca_friendship_21c.rounds"\nlow = 1\nhigh = 3\n',
             r"parameters\[0\].path: expected a real-valued parameter",
+        ),
+        (
+            base + '[calibration]\noverlay = "x.toml"\nblocks = [["negotiation_rate", "x"]]\n'
+            '[[parameters]]\nname = "negotiation_rate"\n'
+            + param.split("\n", 1)[1]
+            + '[[parameters]]\nname = "hold"\npath = "meetings.hold_threshold"\n'
+            "low = 0.2\nhigh = 0.6\n",
+            r"calibration.blocks: expected non-empty groups naming every parameter exactly "
+            r"once, found unknown x; missing hold",
         ),
     ]
     for i, (text, message) in enumerate(cases):

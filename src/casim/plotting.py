@@ -363,24 +363,26 @@ def plot_calibration(
     title: str | None = None,
 ) -> Figure:
     """One panel per fitted parameter: each evaluated point's ensemble score against the
-    parameter's value, coloured by calibration round, with the chosen value marked."""
+    parameter's value, coloured by calibration round (by stage of a block search), with
+    the chosen value marked."""
     k = len(parameters)
     cols = min(3, k)
     rows = (k + cols - 1) // cols
     fig = Figure(figsize=(4.2 * cols, 3.3 * rows + 0.6), dpi=110)
-    rounds = sorted(points["round"].unique())
-    colours = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"]
+    by = "stage" if "stage" in points and points["stage"].nunique() > 1 else "round"
+    groups = sorted(points[by].unique(), key=str)
+    colours = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
     for i, name in enumerate(parameters):
         ax = fig.add_subplot(rows, cols, i + 1)
-        for j, r in enumerate(rounds):
-            part = points[points["round"] == r]
+        for j, r in enumerate(groups):
+            part = points[points[by] == r]
             ax.scatter(
                 part[name],
                 part[score],
                 s=9,
                 alpha=0.6,
                 color=colours[j % len(colours)],
-                label=f"round {r}",
+                label=f"{by} {r}",
             )
         if best is not None and name in best:
             ax.axvline(best[name], color="k", lw=1.2, ls="--", label="fitted value")
@@ -571,7 +573,7 @@ def plot_timeline(
                 colour = _heads_colour(share)
             elif kind == "border_clash":
                 colour = "tab:red"
-            filled = origin in ("observed", "exogenous", "assumed")
+            filled = origin in ("observed", "exogenous", "assumed", "scheduled")
             ax.scatter([x], [row], s=60, marker="o", color=colour if filled else "white",
                        edgecolors=colour, linewidths=1.5, zorder=3)  # fmt: skip
             ax.annotate(str(subject), (x, row), textcoords="offset points", xytext=(0, 7),

@@ -12,7 +12,15 @@ search minimises the ensemble Brier score (mean over kinds) of each design point
 3. the ``finalists`` best points of all rounds are run again with ``final_replicates``
    runs each; the best of them is the fit.
 
-Every round is a sweep (resumable, on any backend) under ``OUT/round-K``, ``OUT/final``.
+With ``blocks`` (block-coordinate search), steps 1-3 run for each block of parameters in
+turn, ``cycles`` times over: the block's parameters are searched over their ranges while
+the others are held at the current fit (their base values at first), and the block's final
+round also runs the current fit again, so a stage never trades a good fit for a lucky one.
+Fewer dimensions per search means fewer points to find the good region; the objective is
+always the overall score, so a block still answers to every kind of row.
+
+Every round is a sweep (resumable, on any backend) under ``OUT/round-K``, ``OUT/final``
+(with blocks, ``OUT/stage-S/round-K`` and ``OUT/stage-S/final``).
 All runs use common random numbers, so points are compared on the same random streams.
 Only the rows a run can answer honestly are fitted: those whose window closes after the
 pin date and by the last simulated day. The result is a scenario overlay that ``extends``
@@ -116,6 +124,25 @@ def load_calibration(path: str | Path) -> Calibration:
             raise ScenarioError(
                 path, f"{where}.path", "a real-valued parameter (not a whole number)", p.path
             )
+    blocks = spec.calibration.blocks
+    if blocks is not None:
+        columns = [p.column for p in spec.parameters]
+        named = [n for block in blocks for n in block]
+        unknown = sorted(set(named) - set(columns))
+        if unknown or sorted(named) != sorted(columns) or not all(blocks):
+            missing = sorted(set(columns) - set(named))
+            twice = sorted({n for n in named if named.count(n) > 1})
+            found = "; ".join(
+                f"{what} {', '.join(names)}"
+                for what, names in (("unknown", unknown), ("missing", missing), ("twice", twice))
+                if names
+            )
+            raise ScenarioError(
+                path,
+                "calibration.blocks",
+                "non-empty groups naming every parameter exactly once",
+                found or "an empty group",
+            )
     if spec.outputs.record is None:
         raise ScenarioError(path, "outputs.record", "the record file to fit", "none")
     record_path = Path(spec.outputs.record)
@@ -169,6 +196,11 @@ def point_scores(
     return pd.DataFrame(out)
 
 
+def _base_value(scenario: Scenario, p: Any) -> float:
+    """A parameter's value in the base scenario (a scaled path's base is the factor 1)."""
+    return 1.0 if p.op == "scale" else float(next(iter(leaves(scenario, p.path)))[1])
+
+
 def _round4(x: np.ndarray) -> np.ndarray:
     """Four significant digits, elementwise."""
     return np.array([float(f"{v:.4g}") for v in x.ravel()]).reshape(x.shape)
@@ -176,21 +208,32 @@ def _round4(x: np.ndarray) -> np.ndarray:
 
 def _box_design(
     first: Design,
-    seed: int,
+    key: Sequence[int],
     lo: np.ndarray,
     hi: np.ndarray,
     clip: tuple[np.ndarray, ...],
     n: int,
-    round_no: int,
+    *,
+    free: Sequence[int] | None = None,
+    held: np.ndarray | None = None,
 ) -> Design:
-    """Round ``round_no``: a Latin hypercube of ``n`` points in [lo, hi], rounded to four
-    significant digits and clipped to the parameters' ranges ``clip`` (low, high)."""
+    """A Latin hypercube of ``n`` points in [lo, hi] over the ``free`` columns (default:
+    all; the others take their ``held`` values), rounded to four significant digits and
+    clipped to the parameters' ranges ``clip`` (low, high). ``key`` seeds the sample."""
     from SALib.sample import latin
 
-    bounds = [[float(a), float(b)] for a, b in zip(lo, hi, strict=True)]
-    problem = {**first.problem, "bounds": bounds}
-    rng = np.random.default_rng(np.random.SeedSequence([seed, _REFINE_TAG, round_no]))
-    values = np.clip(_round4(latin.sample(problem, n, seed=rng)), *clip)
+    cols = list(range(len(first.columns))) if free is None else list(free)
+    bounds = [[float(lo[i]), float(hi[i])] for i in cols]
+    sub = {"num_vars": len(cols), "names": [first.columns[i] for i in cols], "bounds": bounds}
+    rng = np.random.default_rng(np.random.SeedSequence([*key]))
+    sample = _round4(latin.sample(sub, n, seed=rng))
+    values = np.tile(held if held is not None else lo, (n, 1)).astype(float)
+    values[:, cols] = sample
+    values = np.clip(values, *clip)
+    problem = {
+        **first.problem,
+        "bounds": [[float(a), float(b)] for a, b in zip(lo, hi, strict=True)],
+    }
     return dataclasses.replace(first, values=np.ascontiguousarray(values), problem=problem)
 
 
@@ -251,48 +294,86 @@ def calibrate(
             progress.flush()
 
     first = build_design(exp)  # round 0; later rounds keep its parameter columns
+    blocks = [[names.index(n) for n in b] for b in spec.blocks or [names]]
+    staged = spec.blocks is not None
+    base = np.clip([_base_value(exp.scenario, p) for p in params], low, high)
+    current, best_row = np.asarray(base, dtype=float), None
     frames: list[pd.DataFrame] = []
-    for k in range(spec.rounds + 1):
-        if k == 0:
-            design = dataclasses.replace(first, values=np.clip(_round4(first.values), low, high))
-            reps = exp.spec.replicates
-        else:
-            seen = pd.concat(frames, ignore_index=True).dropna(subset=["brier"])
-            best = seen.nsmallest(spec.keep, "brier")[names].to_numpy(dtype=float)
-            lo, hi = best.min(axis=0), best.max(axis=0)
-            width = np.where(hi > lo, hi - lo, high - low)
-            lo = np.maximum(low, lo - spec.margin * width)
-            hi = np.minimum(high, hi + spec.margin * width)
-            design = _box_design(first, exp.spec.seed, lo, hi, (low, high), spec.refine_samples, k)
-            reps = spec.refine_replicates or exp.spec.replicates
-        say(f"round {k}: {design.points} points x {reps} runs")
-        frames.append(_evaluate(cal, design, reps, out / f"round-{k}", str(k), fallback, **run))
-        say(f"round {k}: best Brier {frames[-1]['brier'].min():.4f}")
+    for stage in range(spec.cycles * len(blocks)):
+        free = blocks[stage % len(blocks)]
+        where = out / f"stage-{stage}" if staged else out
+        key = [exp.spec.seed, _REFINE_TAG, stage] if staged else [exp.spec.seed, _REFINE_TAG]
+        if staged:
+            say(f"stage {stage}: {', '.join(names[i] for i in free)}")
+        mine: list[pd.DataFrame] = []
+        for k in range(spec.rounds + 1):
+            if k == 0 and not staged:
+                design = dataclasses.replace(
+                    first, values=np.clip(_round4(first.values), low, high)
+                )
+                reps = exp.spec.replicates
+            elif k == 0:
+                design = _box_design(
+                    first,
+                    [*key, 0],
+                    low,
+                    high,
+                    (low, high),
+                    first.points,
+                    free=free,
+                    held=current,
+                )
+                reps = exp.spec.replicates
+            else:
+                seen = pd.concat(mine, ignore_index=True).dropna(subset=["brier"])
+                top = seen.nsmallest(spec.keep, "brier")[names].to_numpy(dtype=float)
+                lo, hi = top.min(axis=0), top.max(axis=0)
+                width = np.where(hi > lo, hi - lo, high - low)
+                lo = np.maximum(low, lo - spec.margin * width)
+                hi = np.minimum(high, hi + spec.margin * width)
+                design = _box_design(
+                    first,
+                    [*key, k],
+                    lo,
+                    hi,
+                    (low, high),
+                    spec.refine_samples,
+                    free=free,
+                    held=current,
+                )
+                reps = spec.refine_replicates or exp.spec.replicates
+            say(f"round {k}: {design.points} points x {reps} runs")
+            frame = _evaluate(cal, design, reps, where / f"round-{k}", str(k), fallback, **run)
+            frame.insert(0, "stage", stage)
+            mine.append(frame)
+            say(f"round {k}: best Brier {frame['brier'].min():.4f}")
+        points = pd.concat(mine, ignore_index=True)
+        top_rows = (
+            points.dropna(subset=["brier"])
+            .sort_values(["brier", "round", "point"], kind="stable")
+            .drop_duplicates(subset=names)
+            .head(spec.finalists)
+        )
+        candidates = top_rows[names].to_numpy(dtype=float)
+        if stage > 0:  # the current fit defends its place
+            candidates = np.unique(np.vstack([current[None, :], candidates]), axis=0)
+        say(f"final: {len(candidates)} points x {spec.final_replicates} runs")
+        finalists = dataclasses.replace(
+            first,
+            kind="grid",
+            values=np.ascontiguousarray(candidates),
+            problem={"num_vars": len(names), "names": names, "bounds": []},
+        )
+        final = _evaluate(
+            cal, finalists, spec.final_replicates, where / "final", "final", fallback, **run
+        )
+        final.insert(0, "stage", stage)
+        frames += [*mine, final]
+        best_row = final.sort_values(["brier", "point"], kind="stable").iloc[0]
+        current = best_row[names].to_numpy(dtype=float)
+        say(f"final: best Brier {best_row['brier']:.4f}")
+    assert best_row is not None
     points = pd.concat(frames, ignore_index=True)
-    top = (
-        points.dropna(subset=["brier"])
-        .sort_values(["brier", "round", "point"], kind="stable")
-        .drop_duplicates(subset=names)
-        .head(spec.finalists)
-    )
-    say(f"final: {len(top)} points x {spec.final_replicates} runs")
-    finalists = dataclasses.replace(
-        first,
-        kind="grid",
-        values=np.ascontiguousarray(top[names].to_numpy(dtype=float)),
-        problem={"num_vars": len(names), "names": names, "bounds": []},
-    )
-    final = _evaluate(
-        cal,
-        finalists,
-        spec.final_replicates,
-        out / "final",
-        "final",
-        fallback,
-        **run,
-    )
-    points = pd.concat([points, final], ignore_index=True)
-    best_row = final.sort_values(["brier", "point"], kind="stable").iloc[0]
     fitted = {n: float(best_row[n]) for n in names}
     scores = {k: float(best_row[f"brier_{k}"]) for k in RECORD_KINDS}
     scores = {k: v for k, v in scores.items() if not math.isnan(v)}
@@ -303,7 +384,8 @@ def calibrate(
     summary = [
         f"casim {__version__}: calibrated {len(names)} parameter(s) of {exp.scenario.name} on "
         f"{len(exp.record)} rows of {cal.record_path} ({cal.not_fitted} outside the window)",
-        f"  evaluated {len(points)} points in {spec.rounds + 1} round(s) and a final round",
+        f"  evaluated {len(points)} points in {spec.cycles * len(blocks)} stage(s) of "
+        f"{spec.rounds + 1} round(s) and a final round",
         f"  fit: Brier {scores['overall']:.4f} ({spec.final_replicates} runs); "
         f"climatology {clim['overall']:.4f}",
         *(f"  {n} = {fitted[n]:.4g}" for n in names),
@@ -405,10 +487,7 @@ def _write_outputs(
     table = out / "calibration.csv"
     points.to_csv(table, index=False, float_format="%.6g", lineterminator="\n")
     paths.append(table)
-    base = {  # a scaled path's base is the factor 1
-        p.column: 1.0 if p.op == "scale" else next(iter(leaves(exp.scenario, p.path)))[1]
-        for p in params
-    }
+    base = {p.column: _base_value(exp.scenario, p) for p in params}
     md = [
         f"# Calibration of {exp.scenario.name}: {exp.name}",
         "",

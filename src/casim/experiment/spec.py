@@ -151,7 +151,8 @@ class CalibrationSpec(_Strict):
     """How ``casim calibrate`` searches: the file's LHS design is round 0; each refinement
     round samples a Latin hypercube in the box spanned by the best points so far; the
     best points of all rounds are then run again with more replicates, and the best of
-    them is the fit."""
+    them is the fit. With ``blocks``, this search runs for each block of parameters in
+    turn (the others held at the current fit), ``cycles`` times over."""
 
     rounds: int = Field(2, ge=0, le=10, description="refinement rounds after the first LHS")
     refine_samples: int = Field(64, ge=2, le=100_000, description="points per refinement round")
@@ -164,6 +165,12 @@ class CalibrationSpec(_Strict):
     )
     finalists: int = Field(5, ge=1, le=1_000, description="best points run again at the end")
     final_replicates: int = Field(200, ge=1, le=100_000, description="replicates per finalist")
+    blocks: list[list[str]] | None = Field(
+        None,
+        description="block-coordinate search: groups of parameter names, fitted in turn with "
+        "the others held at their current fit (default: one block of all)",
+    )
+    cycles: int = Field(1, ge=1, le=10, description="passes over the blocks")
     overlay: str = Field(
         description="the fitted scenario to write (relative to the calibration file); it "
         "extends the experiment's scenario"
