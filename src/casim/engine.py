@@ -4,14 +4,17 @@ One run is one :class:`Engine`. Its processes, started in this order, are:
 
 1. ``exogenous``: applies the scenario's exogenous events (leader changes, shocks,
    partners' summits, bloc and participant joins, stance changes) on their dates, dropping
-   those dated after ``known_until`` unless marked ``assumed``;
+   those dated after ``known_until`` unless marked ``assumed`` (a ``scheduled`` leader
+   change still comes on its date, with a drawn successor);
 2. ``observed``: imposes the recorded outcomes (meetings and delegations, signatures,
    deferrals, ratifications, border treaties, clashes) dated up to ``pin_until``;
 3. ``meetings``: each year not pinned, founds the format or convenes the due meeting
    (rotation, postponement, date in the window), which runs delegations, bargaining,
    signatures and deferrals;
-4. per border: ``incidents`` (Poisson with a tension-dependent rate, minor or major) and
-   ``negotiation`` (rounds of talks that move the line toward a settlement);
+4. per border: ``incidents`` (Poisson with a tension-dependent rate; minor or major, only
+   minor before ``pin_until``) and, from ``pin_until``, ``negotiation`` (rounds of talks
+   that move the line toward agreement) and ``visits`` (the heads' visits, at which an
+   agreed line is signed);
 5. after ``known_until``: per state ``leaders`` (turnover hazard) and per partner
    ``partners`` (C5+X summits at the partner's rate);
 6. ``yearly``: at each 31 December, the panel and index rows, then trade for next year.
@@ -116,6 +119,7 @@ class Engine:
             for e in scenario.events
             if isinstance(e, TreatyRatified) and e.date <= pin
         }
+        self._seen_at_known: dict[str, int] = {}  # leaders seen by known_until, per state
         self.pinned_meeting_years = {
             e.date.year for e in scenario.events if isinstance(e, Summit) and e.date <= pin
         }
@@ -154,6 +158,7 @@ class Engine:
         for pair in s.borders:
             env.process(self._incidents(pair))
             env.process(self._negotiation(pair))
+            env.process(self._visits(pair))
         for code in s.states:
             env.process(self._leaders(code))
         for pid in s.partners:
@@ -173,10 +178,29 @@ class Engine:
             if event.kind in OBSERVED_KINDS:
                 continue
             if self.day(event.date) > known and not event.assumed:
+                if isinstance(event, LeaderChange) and event.scheduled:
+                    yield self.wait_until(self.day(event.date))
+                    self._sync()
+                    self._scheduled_change(event)
                 continue
             yield self.wait_until(self.day(event.date))
             self._sync()
             self._apply_exogenous(event, "assumed" if event.assumed else "exogenous")
+
+    def _scheduled_change(self, e: LeaderChange) -> None:
+        """A change whose date was public (a term's end) but whose successor was not: the
+        successor is drawn as for turnover."""
+        st = self.world.states[e.state]
+        if st.leaders_seen != self._seen_at_known.get(e.state, st.leaders_seen):
+            return  # the leader left early; the successor's term runs on its own calendar
+        disposition = dec.successor_disposition(
+            self.world, e.state, self.streams(f"term:{e.state}")
+        )
+        if e.turnover_hazard is not None:
+            st.turnover_hazard = e.turnover_hazard
+        self._change_leader(
+            e.state, f"{e.state} leader {st.leaders_seen + 1}", disposition, "scheduled"
+        )
 
     def _observed(self) -> Proc:
         events = [
@@ -258,6 +282,7 @@ class Engine:
     def _meetings(self) -> Proc:
         m = self.scenario.meetings
         w = self.world
+        founding_after: float | None = None  # day the accepted founding meeting may open
         for year in range(self.start.year, self.until.year + 1):
             yield self.wait_until(self.day(dt.date(year, 1, 1)))
             self._sync()
@@ -268,10 +293,16 @@ class Engine:
                 earliest = self.start + dt.timedelta(days=int(self.pin_day) + 1)
             rng = self.streams("meetings")
             if not w.founded:
-                if m.initiator not in w.participants or not dec.founding_accepted(
-                    w, self.streams("founding")
-                ):
-                    continue
+                if founding_after is None:
+                    if m.initiator not in w.participants or not dec.founding_accepted(
+                        w, self.streams("founding")
+                    ):
+                        continue
+                    founding_after = self.env.now + m.founding_lead_days
+                ready = self.start + dt.timedelta(days=math.ceil(founding_after))
+                if ready.year > year:
+                    continue  # the new format is still being prepared
+                earliest = ready if earliest is None else max(earliest, ready)
                 host = m.initiator
             else:
                 due = dec.choose_host(w)
@@ -480,12 +511,12 @@ class Engine:
         self.log("border_clash", pair, "major" if major else "minor", "clash", origin)
 
     def _incidents(self, pair: str) -> Proc:
+        """Incidents on an open line. Before the pin date they run too, but only as minor
+        ones: the record lists every major clash, not the incidents that build tension."""
         w = self.world
         b = w.borders[pair]
         rng = self.streams(f"incidents:{pair}")
         recheck = self.scenario.parameters.borders.recheck_days
-        if self.pin_day >= 0:
-            yield self.wait_until(self.pin_day + 1.0)
         while not b.settled:
             self._sync()
             rate = dec.incident_rate(w, pair)
@@ -497,41 +528,57 @@ class Engine:
             self._sync()
             if b.settled:
                 return
-            major = rng.random() < dec.major_probability(w, pair)
+            major = rng.random() < dec.major_probability(w, pair) and not self.pinned()
             self._clash(pair, bool(major), "model")
 
     def _negotiation(self, pair: str) -> Proc:
+        """Border commissions meet every ``round_days`` from the pin date; an agreed line
+        (progress 1) waits for the heads' signature at a visit. Before the pin date a line
+        does not move: the record says whether its treaty was signed, not how far the talks
+        got, so a line the record leaves open enters the branch date where it started."""
         w = self.world
         b = w.borders[pair]
         rng = self.streams(f"negotiation:{pair}")
         days = self.scenario.parameters.borders.round_days
-        while not b.settled:
+        if self.pin_day > 0:
+            yield self.wait_until(self.pin_day)
+        while not b.settled and b.progress < 1.0:
             yield self.env.timeout(days)
             self._sync()
             if b.settled:
                 return
             step = dec.negotiation_step(w, pair, days, rng)
-            if self.pinned():
-                b.progress = min(b.progress + step, 0.99)
-            else:
-                b.progress = min(b.progress + step, 1.0)
-                if b.progress >= 1.0:
-                    yield from self._signing(pair, rng)
-                    return
+            b.progress = min(b.progress + step, 1.0)
 
-    def _signing(self, pair: str, rng: np.random.Generator) -> Proc:
-        """An agreed line waits for the leaders' signature: an exponential wait of mean
-        ``signing_days``, then at the end of any freeze after a major clash."""
+    def _visits(self, pair: str) -> Proc:
+        """The heads of a pair with an open line visit each other (more often on a new
+        leader's tour). A visit signs an agreed line, unless a clash froze the talks, and
+        otherwise instructs the commissions (a push to progress)."""
         w = self.world
         b = w.borders[pair]
-        p = self.scenario.parameters.borders
-        if p.signing_days > 0:
-            yield self.env.timeout(rng.exponential(p.signing_days))
+        rng = self.streams(f"visits:{pair}")
+        recheck = self.scenario.parameters.borders.recheck_days
+        if self.pin_day >= 0:
+            yield self.wait_until(self.pin_day + 1.0)
+        while not b.settled:
             self._sync()
-        while b.last_major_day is not None and self.env.now - b.last_major_day <= p.freeze_days:
-            yield self.env.timeout(b.last_major_day + p.freeze_days + 1.0 - self.env.now)
+            rate = dec.visit_rate(w, pair)
+            wait = rng.exponential(1.0 / rate) if rate > 0 else math.inf
+            if wait > recheck:
+                yield self.env.timeout(recheck)
+                continue
+            yield self.env.timeout(wait)
             self._sync()
-        self._settle(pair, "model")
+            if b.settled:
+                return
+            if dec.frozen(w, pair):
+                self.log("state_visit", pair, "", "frozen")
+            elif b.progress >= 1.0:
+                self.log("state_visit", pair, "", "signed")
+                self._settle(pair, "model")
+            else:
+                b.progress = min(b.progress + dec.visit_push(w, pair, rng), 1.0)
+                self.log("state_visit", pair, "", "talks")
 
     # ---------------------------------------------------------------- leaders, partners
 
@@ -540,6 +587,7 @@ class Engine:
         st = w.states[code]
         rng = self.streams(f"leaders:{code}")
         yield self.wait_until(self.known_day + 1.0)
+        self._seen_at_known[code] = st.leaders_seen
         while st.turnover_hazard > 0:
             yield self.env.timeout(rng.exponential(365.0 / st.turnover_hazard))
             self._sync()
@@ -564,6 +612,7 @@ class Engine:
         if st.leaders_seen != seen:  # replaced before it could turn
             return
         st.disposition = disposition
+        st.turn_day = self.env.now
         self.world.changed()
         if self.scenario.parameters.leaders.consolidation_days > 0:
             self.log("leader_turn", code, st.leader, f"{disposition:.2f}", origin)

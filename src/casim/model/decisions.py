@@ -20,6 +20,7 @@ __all__ = [
     "delegation",
     "draw_meeting_date",
     "founding_accepted",
+    "frozen",
     "generated_scope",
     "incident_rate",
     "logistic",
@@ -27,10 +28,13 @@ __all__ = [
     "meeting_held",
     "negotiation_step",
     "new_document_launched",
+    "on_tour",
     "ratification_delay",
     "sign_base",
     "sign_logit",
     "successor_disposition",
+    "visit_push",
+    "visit_rate",
 ]
 
 
@@ -47,14 +51,18 @@ def logistic(x: float) -> float:
 def founding_accepted(world: World, rng: np.random.Generator) -> bool:
     """The initiator's invitation to found the format: every participant must accept.
 
-    P(accept_i) = logistic(founding_slope * (disposition_i - founding_threshold)).
+    P(accept_i) = logistic(founding_slope * (disposition_i - founding_threshold)), and 0
+    for a state whose leader stays away from regional formats (disposition below the
+    attendance rule's ``absent_below``): it would not come to the meeting it founds.
     One uniform draw per participant, whatever the outcome (common random numbers).
     """
     m = world.scenario.meetings
+    absent_below = world.scenario.parameters.attendance.absent_below
     draws = rng.random(len(world.participants))
     accepted = True
     for code, u in zip(world.participants, draws, strict=True):
-        p = logistic(m.founding_slope * (world.disposition(code) - m.founding_threshold))
+        d = world.disposition(code)
+        p = 0.0 if d < absent_below else logistic(m.founding_slope * (d - m.founding_threshold))
         accepted = accepted and u < p
     return accepted
 
@@ -257,22 +265,56 @@ def major_probability(world: World, pair: str) -> float:
 def negotiation_step(world: World, pair: str, days: float, rng: np.random.Generator) -> float:
     """Progress a round of talks adds to a line (zero while frozen after a clash).
 
-    step = (negotiation_rate * (1 - difficulty) * will * (1 - T) + ripeness_rate * U * will
-            + arbitration + mediation) * days / 365 * G, with will the lower of the two
-    dispositions, U the decayed urgency of recent clashes, arbitration the rate of a bloc
-    both belong to, mediation the active outside mediation (shock effects), and G a
-    Gamma(2, 1/2) shock of mean 1.
+    step = (negotiation_rate * (1 - difficulty)^k * will * (1 - T) + ripeness_rate * U * will
+            + arbitration + mediation) * days / 365 * G, with k the ``difficulty_power``,
+    will the lower of the two dispositions, U the decayed urgency of recent clashes,
+    arbitration the rate of a bloc both belong to, mediation the active outside mediation
+    (shock effects), and G a Gamma(2, 1/2) shock of mean 1.
     """
     g = rng.gamma(2.0, 0.5)
     b = world.borders[pair]
     p = world.scenario.parameters.borders
-    if b.last_major_day is not None and world.day - b.last_major_day <= p.freeze_days:
+    if frozen(world, pair):
         return 0.0
     will = min(world.disposition(b.a), world.disposition(b.b))
-    base = p.negotiation_rate * (1.0 - b.difficulty) * will * (1.0 - world.tension(pair))
+    ease = (1.0 - b.difficulty) ** p.difficulty_power
+    base = p.negotiation_rate * ease * will * (1.0 - world.tension(pair))
     ripe = p.ripeness_rate * world.urgency(pair) * will
     outside = world.arbitration(b.a, b.b) + world.mediation(pair)
     return float(max(0.0, base + ripe + outside) * days / 365.0 * g)
+
+
+def frozen(world: World, pair: str) -> bool:
+    """Talks on a line are frozen for ``freeze_days`` after a major clash on it."""
+    b = world.borders[pair]
+    days = world.scenario.parameters.borders.freeze_days
+    return b.last_major_day is not None and world.day - b.last_major_day <= days
+
+
+def on_tour(world: World, code: str) -> bool:
+    """A leader is on the tour of the neighbours within ``tour_days`` of turning."""
+    turned = world.states[code].turn_day
+    return turned is not None and world.day - turned <= world.scenario.parameters.visits.tour_days
+
+
+def visit_rate(world: World, pair: str) -> float:
+    """Bilateral visits per day between the heads of a pair with an open line:
+    (rate * will + tour_rate * leaders on tour) / 365, with will the lower disposition."""
+    b = world.borders[pair]
+    v = world.scenario.parameters.visits
+    will = min(world.disposition(b.a), world.disposition(b.b))
+    touring = int(on_tour(world, b.a)) + int(on_tour(world, b.b))
+    return (v.rate * will + v.tour_rate * touring) / 365.0
+
+
+def visit_push(world: World, pair: str, rng: np.random.Generator) -> float:
+    """Progress the heads' instructions at a visit add to their line:
+    push * will * (1 - difficulty)^k * G, with G a Gamma(2, 1/2) shock of mean 1."""
+    g = rng.gamma(2.0, 0.5)
+    b = world.borders[pair]
+    k = world.scenario.parameters.borders.difficulty_power
+    will = min(world.disposition(b.a), world.disposition(b.b))
+    return float(world.scenario.parameters.visits.push * will * (1.0 - b.difficulty) ** k * g)
 
 
 # ---------------------------------------------------------------- leaders

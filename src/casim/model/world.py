@@ -61,6 +61,7 @@ class StateAgent:
     salience: dict[str, float]
     pull: dict[str, float]
     leaders_seen: int = 1
+    turn_day: float | None = None  # day the sitting leader turned to its own line
 
     @classmethod
     def from_spec(cls, code: str, spec: StateSpec, capability: float) -> StateAgent:

@@ -48,6 +48,7 @@ __all__ = [
     "TreatyDeferred",
     "TreatyRatified",
     "TreatySigned",
+    "VisitParams",
     "param",
 ]
 
@@ -191,6 +192,13 @@ class MeetingSpec(Sourced):
         "score", 0, 1, "disposition at which a state accepts the founding invitation half the time"
     )
     founding_slope: float = param("1/score", 0, 100, "steepness of the founding acceptance")
+    founding_lead_days: float = param(
+        "days",
+        0,
+        3_650,
+        "preparation of a new format: from the accepted invitation to the "
+        "earliest founding meeting",
+    )
     hold_threshold: float = param(
         "score", 0, 1, "mean disposition at which a due meeting is held half the time"
     )
@@ -247,12 +255,25 @@ class BorderParams(Sourced):
     )
     round_days: float = param("days", 1, 3_650, "interval between negotiation rounds")
     negotiation_rate: float = param("progress/year", 0, 1, "progress at full will and no tension")
+    difficulty_power: float = param(
+        "exponent", 0, 10, "power on (1 - difficulty) in the pace of talks (1 = proportional)"
+    )
     ripeness_rate: float = param("progress/year", 0, 1, "extra progress per unit of urgency")
     ripeness_half_life_days: float = param("days", 1, 10_000, "half-life of clash urgency")
     settled_tension: float = param("score", 0, 1, "baseline tension after a settlement")
     recheck_days: float = param("days", 1, 365, "longest wait before an incident rate is redrawn")
-    signing_days: float = param(
-        "days", 0, 3_650, "mean wait (exponential) from an agreed line to the leaders' signature"
+
+
+class VisitParams(Sourced):
+    rate: float = param(
+        "visits/year", 0, 20, "bilateral visits between two heads of disposition 1 (scaled by will)"
+    )
+    tour_rate: float = param(
+        "visits/year", 0, 50, "extra visits to each open-line neighbour on a new leader's tour"
+    )
+    tour_days: float = param("days", 0, 3_650, "length of a new leader's tour of the neighbours")
+    push: float = param(
+        "progress", 0, 1, "progress a visit's instructions add to a line at full will"
     )
 
 
@@ -307,6 +328,7 @@ class Parameters(Frozen):
     partners: PartnerParams
     trade: TradeParams
     leaders: LeaderParams
+    visits: VisitParams
     documents: DocumentParams
     index: IndexParams
 
@@ -375,6 +397,12 @@ class LeaderChange(EventBase):
         1,
         "the new leader's yearly hazard of leaving office (default: the state's)",
         None,
+    )
+    scheduled: bool = Field(
+        False,
+        description="the date was public in advance (the end of a term that may not be "
+        "renewed): after known_until the change still happens on its date, but with a "
+        "successor drawn as for turnover",
     )
 
 
