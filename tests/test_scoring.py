@@ -228,31 +228,7 @@ def test_a_record_with_nothing_to_score_is_an_error(
 # ---------------------------------------------------------------- calibration
 
 
-def test_calibrate_writes_an_overlay_that_loads_and_holds_the_fit(tmp_path: Path) -> None:
-    from casim.experiment.calibrate import calibrate, load_calibration
-
-    (tmp_path / "fitted").mkdir()
-    path = tmp_path / "cal.toml"
-    path.write_text(
-        f"""
-scenario = "{(ROOT / "scenarios" / "history.toml").as_posix()}"
-seed = 5
-replicates = 2
-[run]
-branch = 2020-12-31
-until = 2021-12-31
-[design]
-kind = "lhs"
-samples = 4
-[calibration]
-rounds = 1
-refine_samples = 3
-keep = 2
-finalists = 2
-final_replicates = 3
-overlay = "fitted/fit.toml"
-[outputs]
-record = "{RECORD.as_posix()}"
+_TWO_PARAMETERS = """
 [[parameters]]
 name = "negotiation_rate"
 path = "parameters.borders.negotiation_rate"
@@ -264,8 +240,43 @@ path = "borders.*.escalation"
 op = "scale"
 low = 0.5
 high = 2.0
-""",
+"""
+
+
+def _calibration_file(tmp_path: Path, until: str, calibration: str, more: str = "") -> Path:
+    """A small calibration of the history scenario from 2020-12-31 to ``until``, fitting
+    negotiation_rate and a scale on escalation (and ``more``), writing fitted/fit.toml."""
+    (tmp_path / "fitted").mkdir()
+    path = tmp_path / "cal.toml"
+    path.write_text(
+        f"""
+scenario = "{(ROOT / "scenarios" / "history.toml").as_posix()}"
+seed = 5
+replicates = 2
+[run]
+branch = 2020-12-31
+until = {until}
+[design]
+kind = "lhs"
+samples = 4
+[calibration]
+{calibration.strip()}
+overlay = "fitted/fit.toml"
+[outputs]
+record = "{RECORD.as_posix()}"
+{_TWO_PARAMETERS}{more}""",
         encoding="utf-8",
+    )
+    return path
+
+
+def test_calibrate_writes_an_overlay_that_loads_and_holds_the_fit(tmp_path: Path) -> None:
+    from casim.experiment.calibrate import calibrate, load_calibration
+
+    path = _calibration_file(
+        tmp_path,
+        "2021-12-31",
+        "rounds = 1\nrefine_samples = 3\nkeep = 2\nfinalists = 2\nfinal_replicates = 3",
     )
     cal = load_calibration(path)
     assert all("2020-12-31" < r.end <= "2021-12-31" for r in cal.exp.record)
@@ -295,20 +306,10 @@ high = 2.0
 def test_block_search_fits_each_block_in_turn_and_never_loses_its_fit(tmp_path: Path) -> None:
     from casim.experiment.calibrate import calibrate, load_calibration
 
-    (tmp_path / "fitted").mkdir()
-    path = tmp_path / "cal.toml"
-    path.write_text(
-        f"""
-scenario = "{(ROOT / "scenarios" / "history.toml").as_posix()}"
-seed = 5
-replicates = 2
-[run]
-branch = 2020-12-31
-until = 2022-12-31
-[design]
-kind = "lhs"
-samples = 4
-[calibration]
+    path = _calibration_file(
+        tmp_path,
+        "2022-12-31",
+        """
 blocks = [["negotiation_rate"], ["escalation", "hold_threshold"]]
 cycles = 2
 rounds = 1
@@ -316,27 +317,9 @@ refine_samples = 3
 keep = 2
 finalists = 2
 final_replicates = 6
-overlay = "fitted/fit.toml"
-[outputs]
-record = "{RECORD.as_posix()}"
-[[parameters]]
-name = "negotiation_rate"
-path = "parameters.borders.negotiation_rate"
-low = 0.1
-high = 0.9
-[[parameters]]
-name = "escalation"
-path = "borders.*.escalation"
-op = "scale"
-low = 0.5
-high = 2.0
-[[parameters]]
-name = "hold_threshold"
-path = "meetings.hold_threshold"
-low = 0.2
-high = 0.6
 """,
-        encoding="utf-8",
+        '[[parameters]]\nname = "hold_threshold"\npath = "meetings.hold_threshold"\n'
+        "low = 0.2\nhigh = 0.6\n",
     )
     result = calibrate(load_calibration(path), tmp_path / "work")
     points = result.points

@@ -510,17 +510,21 @@ class Engine:
             b.majors_year += 1
         self.log("border_clash", pair, "major" if major else "minor", "clash", origin)
 
-    def _incidents(self, pair: str) -> Proc:
-        """Incidents on an open line. Before the pin date they run too, but only as minor
-        ones: the record lists every major clash, not the incidents that build tension."""
-        w = self.world
-        b = w.borders[pair]
-        rng = self.streams(f"incidents:{pair}")
+    def _arrivals(
+        self,
+        pair: str,
+        rate: Callable[[], float],
+        act: Callable[[], None],
+        rng: np.random.Generator,
+    ) -> Proc:
+        """Poisson arrivals on an open line at ``rate()`` per day (redrawn at least every
+        ``recheck_days``), calling ``act()`` at each, until the line is settled."""
+        b = self.world.borders[pair]
         recheck = self.scenario.parameters.borders.recheck_days
         while not b.settled:
             self._sync()
-            rate = dec.incident_rate(w, pair)
-            wait = rng.exponential(1.0 / rate) if rate > 0 else math.inf
+            r = rate()
+            wait = rng.exponential(1.0 / r) if r > 0 else math.inf
             if wait > recheck:
                 yield self.env.timeout(recheck)
                 continue
@@ -528,8 +532,18 @@ class Engine:
             self._sync()
             if b.settled:
                 return
-            major = rng.random() < dec.major_probability(w, pair) and not self.pinned()
+            act()
+
+    def _incidents(self, pair: str) -> Proc:
+        """Incidents on an open line. Before the pin date they run too, but only as minor
+        ones: the record lists every major clash, not the incidents that build tension."""
+        rng = self.streams(f"incidents:{pair}")
+
+        def incident() -> None:
+            major = rng.random() < dec.major_probability(self.world, pair) and not self.pinned()
             self._clash(pair, bool(major), "model")
+
+        yield from self._arrivals(pair, partial(dec.incident_rate, self.world, pair), incident, rng)
 
     def _negotiation(self, pair: str) -> Proc:
         """Border commissions meet every ``round_days`` from the pin date; an agreed line
@@ -557,20 +571,8 @@ class Engine:
         w = self.world
         b = w.borders[pair]
         rng = self.streams(f"visits:{pair}")
-        recheck = self.scenario.parameters.borders.recheck_days
-        if self.pin_day >= 0:
-            yield self.wait_until(self.pin_day + 1.0)
-        while not b.settled:
-            self._sync()
-            rate = dec.visit_rate(w, pair)
-            wait = rng.exponential(1.0 / rate) if rate > 0 else math.inf
-            if wait > recheck:
-                yield self.env.timeout(recheck)
-                continue
-            yield self.env.timeout(wait)
-            self._sync()
-            if b.settled:
-                return
+
+        def visit() -> None:
             if dec.frozen(w, pair):
                 self.log("state_visit", pair, "", "frozen")
             elif b.progress >= 1.0:
@@ -579,6 +581,10 @@ class Engine:
             else:
                 b.progress = min(b.progress + dec.visit_push(w, pair, rng), 1.0)
                 self.log("state_visit", pair, "", "talks")
+
+        if self.pin_day >= 0:
+            yield self.wait_until(self.pin_day + 1.0)
+        yield from self._arrivals(pair, partial(dec.visit_rate, w, pair), visit, rng)
 
     # ---------------------------------------------------------------- leaders, partners
 

@@ -49,7 +49,7 @@ from casim.engine import resolved_window
 from casim.experiment.design import Design, build_design
 from casim.experiment.overrides import Segments, apply_values, leaves, nodes_along
 from casim.experiment.runner import sweep
-from casim.experiment.spec import CalibrationSpec, Experiment, load_experiment
+from casim.experiment.spec import CalibrationSpec, Experiment, ParameterSpec, load_experiment
 from casim.files import write_text_atomic
 from casim.paths import default_record
 from casim.scenario.errors import ScenarioError
@@ -196,7 +196,7 @@ def point_scores(
     return pd.DataFrame(out)
 
 
-def _base_value(scenario: Scenario, p: Any) -> float:
+def _base_value(scenario: Scenario, p: ParameterSpec) -> float:
     """A parameter's value in the base scenario (a scaled path's base is the factor 1)."""
     return 1.0 if p.op == "scale" else float(next(iter(leaves(scenario, p.path)))[1])
 
@@ -307,41 +307,25 @@ def calibrate(
             say(f"stage {stage}: {', '.join(names[i] for i in free)}")
         mine: list[pd.DataFrame] = []
         for k in range(spec.rounds + 1):
-            if k == 0 and not staged:
+            if k == 0 and not staged:  # the file's own Latin hypercube
                 design = dataclasses.replace(
                     first, values=np.clip(_round4(first.values), low, high)
                 )
-                reps = exp.spec.replicates
-            elif k == 0:
-                design = _box_design(
-                    first,
-                    [*key, 0],
-                    low,
-                    high,
-                    (low, high),
-                    first.points,
-                    free=free,
-                    held=current,
-                )
-                reps = exp.spec.replicates
             else:
-                seen = pd.concat(mine, ignore_index=True).dropna(subset=["brier"])
-                top = seen.nsmallest(spec.keep, "brier")[names].to_numpy(dtype=float)
-                lo, hi = top.min(axis=0), top.max(axis=0)
-                width = np.where(hi > lo, hi - lo, high - low)
-                lo = np.maximum(low, lo - spec.margin * width)
-                hi = np.minimum(high, hi + spec.margin * width)
+                if k == 0:  # the block over its whole ranges
+                    lo, hi, n = low, high, first.points
+                else:  # the box around this stage's best points so far
+                    seen = pd.concat(mine, ignore_index=True).dropna(subset=["brier"])
+                    top = seen.nsmallest(spec.keep, "brier")[names].to_numpy(dtype=float)
+                    lo, hi = top.min(axis=0), top.max(axis=0)
+                    width = np.where(hi > lo, hi - lo, high - low)
+                    lo = np.maximum(low, lo - spec.margin * width)
+                    hi = np.minimum(high, hi + spec.margin * width)
+                    n = spec.refine_samples
                 design = _box_design(
-                    first,
-                    [*key, k],
-                    lo,
-                    hi,
-                    (low, high),
-                    spec.refine_samples,
-                    free=free,
-                    held=current,
+                    first, [*key, k], lo, hi, (low, high), n, free=free, held=current
                 )
-                reps = spec.refine_replicates or exp.spec.replicates
+            reps = exp.spec.replicates if k == 0 else spec.refine_replicates or exp.spec.replicates
             say(f"round {k}: {design.points} points x {reps} runs")
             frame = _evaluate(cal, design, reps, where / f"round-{k}", str(k), fallback, **run)
             frame.insert(0, "stage", stage)
