@@ -276,9 +276,8 @@ def negotiation_step(world: World, pair: str, days: float, rng: np.random.Genera
     p = world.scenario.parameters.borders
     if frozen(world, pair):
         return 0.0
-    will = min(world.disposition(b.a), world.disposition(b.b))
-    ease = (1.0 - b.difficulty) ** p.difficulty_power
-    base = p.negotiation_rate * ease * will * (1.0 - world.tension(pair))
+    will = _will(world, pair)
+    base = p.negotiation_rate * _ease(world, pair) * will * (1.0 - world.tension(pair))
     ripe = p.ripeness_rate * world.urgency(pair) * will
     outside = world.arbitration(b.a, b.b) + world.mediation(pair)
     return float(max(0.0, base + ripe + outside) * days / 365.0 * g)
@@ -287,8 +286,19 @@ def negotiation_step(world: World, pair: str, days: float, rng: np.random.Genera
 def frozen(world: World, pair: str) -> bool:
     """Talks on a line are frozen for ``freeze_days`` after a major clash on it."""
     b = world.borders[pair]
-    days = world.scenario.parameters.borders.freeze_days
-    return b.last_major_day is not None and world.day - b.last_major_day <= days
+    return world.recent_major(b.a, b.b, world.scenario.parameters.borders.freeze_days)
+
+
+def _will(world: World, pair: str) -> float:
+    """Both leaders must want a settlement: the lower of the two dispositions."""
+    b = world.borders[pair]
+    return min(world.disposition(b.a), world.disposition(b.b))
+
+
+def _ease(world: World, pair: str) -> float:
+    """(1 - difficulty)^k: how readily the line's remaining sections give way."""
+    k = world.scenario.parameters.borders.difficulty_power
+    return float((1.0 - world.borders[pair].difficulty) ** k)
 
 
 def on_tour(world: World, code: str) -> bool:
@@ -302,19 +312,16 @@ def visit_rate(world: World, pair: str) -> float:
     (rate * will + tour_rate * leaders on tour) / 365, with will the lower disposition."""
     b = world.borders[pair]
     v = world.scenario.parameters.visits
-    will = min(world.disposition(b.a), world.disposition(b.b))
     touring = int(on_tour(world, b.a)) + int(on_tour(world, b.b))
-    return (v.rate * will + v.tour_rate * touring) / 365.0
+    return (v.rate * _will(world, pair) + v.tour_rate * touring) / 365.0
 
 
 def visit_push(world: World, pair: str, rng: np.random.Generator) -> float:
     """Progress the heads' instructions at a visit add to their line:
     push * will * (1 - difficulty)^k * G, with G a Gamma(2, 1/2) shock of mean 1."""
     g = rng.gamma(2.0, 0.5)
-    b = world.borders[pair]
-    k = world.scenario.parameters.borders.difficulty_power
-    will = min(world.disposition(b.a), world.disposition(b.b))
-    return float(world.scenario.parameters.visits.push * will * (1.0 - b.difficulty) ** k * g)
+    push = world.scenario.parameters.visits.push
+    return float(push * _will(world, pair) * _ease(world, pair) * g)
 
 
 # ---------------------------------------------------------------- leaders
