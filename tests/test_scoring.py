@@ -215,6 +215,52 @@ def test_a_bad_record_is_one_line_and_exit_2(
     assert not out.exists() and not list(tmp_path.glob(".*"))
 
 
+def test_set_changes_the_scored_scenario_and_is_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["score", str(ROOT / "scenarios" / "history.toml"), "--record", str(RECORD)]
+    args += ["--branch", "2016-01-01", "--until", "2018-12-31", "--runs", "40"]
+    assert main([*args, "--out", str(tmp_path / "a.csv")]) == 0
+    # Karimov never leaves: no Uzbek turn, so no meeting and no Uzbek treaty by 2018
+    stay = ["--set", "states.UZB.turnover_hazard=0"]
+    assert main([*args, *stay, "--out", str(tmp_path / "b.csv")]) == 0
+    capsys.readouterr()
+
+    def probabilities(name: str) -> dict[str, float]:
+        with (tmp_path / name).open(encoding="utf-8") as fh:
+            return {r["id"]: float(r["probability"]) for r in csv.DictReader(fh)}
+
+    free, stays = probabilities("a.csv"), probabilities("b.csv")
+    assert free["summit_2018_KAZ"] > 0 and free["border_TJK-UZB_2018"] > 0
+    assert stays["summit_2018_KAZ"] == 0 and stays["border_TJK-UZB_2018"] == 0
+    meta = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert meta["scenario"]["states"]["UZB"]["turnover_hazard"] == 0
+    assert stay[1] in meta["command"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("states.UZB.turnover_hazard", r"--set: expected KEY=NUMBER"),
+        ("states.UZB.turnover_hazard=high", r"--set: expected KEY=NUMBER"),
+        ("states.XX.turnover_hazard=0.1", r"--set states.XX.turnover_hazard: expected a key"),
+        ("states.UZB.turnover_hazard=-1", r"--set states.UZB.turnover_hazard: expected values"),
+    ],
+)
+def test_a_bad_set_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setting: str, message: str
+) -> None:
+    import re
+
+    out = tmp_path / "p.csv"
+    code = main(["score", str(ROOT / "scenarios" / "history.toml"), "--record", str(RECORD),
+                 "--runs", "2", "--set", setting, "--out", str(out)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert re.search(message, err), err
+    assert not out.exists()
+
+
 def test_a_record_with_nothing_to_score_is_an_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -348,20 +394,42 @@ final_replicates = 6
     assert fitted.meetings.hold_threshold == result.fitted["hold_threshold"]
 
 
-def test_the_backtest_fits_what_the_history_fit_fits_on_earlier_rows_only() -> None:
+def _experiment(name: str) -> dict[str, Any]:
     import tomllib
 
-    def read(name: str) -> dict[str, Any]:
-        with (ROOT / "experiments" / name).open("rb") as f:
-            return tomllib.load(f)
+    with (ROOT / "experiments" / name).open("rb") as f:
+        return tomllib.load(f)
 
-    history, backtest = read("calibrate_history.toml"), read("calibrate_backtest_2020.toml")
+
+def test_the_backtest_fits_what_the_history_fit_fits_on_earlier_rows_only() -> None:
+    history, backtest = (
+        _experiment("calibrate_history.toml"),
+        _experiment("calibrate_backtest_2020.toml"),
+    )
     for key in ("scenario", "seed", "replicates", "design", "parameters"):
         assert backtest[key] == history[key], key
     strip = {"overlay": None}
     assert {**backtest["calibration"], **strip} == {**history["calibration"], **strip}
     assert history["run"] == {"branch": _date("2016-01-01"), "until": _date("2022-12-31")}
     assert backtest["run"] == {"branch": _date("2016-01-01"), "until": _date("2020-12-31")}
+
+
+def test_the_hindcast_fits_the_same_mechanisms_with_the_drivers_known() -> None:
+    history = _experiment("calibrate_history.toml")
+    hazard = "uzb_2016_turnover_hazard"  # never acts once the 2016 succession is known
+    mechanisms = [p for p in history["parameters"] if p["name"] != hazard]
+    blocks = [[n for n in block if n != hazard] for block in history["calibration"]["blocks"]]
+    for name, until in (("calibrate_hindcast.toml", "2022-12-31"),
+                        ("calibrate_hindcast_2020.toml", "2020-12-31")):  # fmt: skip
+        hindcast = _experiment(name)
+        for key in ("scenario", "seed", "replicates", "design"):
+            assert hindcast[key] == history[key], (name, key)
+        assert hindcast["parameters"] == mechanisms, name
+        strip = {"overlay": None, "blocks": None}
+        assert {**hindcast["calibration"], **strip} == {**history["calibration"], **strip}
+        assert hindcast["calibration"]["blocks"] == blocks, name
+        window = {"pin_until": _date("2016-01-01"), "known_until": _date(until)}
+        assert hindcast["run"] == {**window, "until": _date(until)}, name
 
 
 def _date(text: str) -> object:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 import time
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from typing import Any
 from casim._version import __version__
 from casim.paths import default_scenario
 from casim.scenario import ScenarioError, load_scenario, with_window
+from casim.scenario.schema import Scenario
 
 __all__ = ["main"]
 
@@ -71,6 +73,33 @@ def _window_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", type=_date, metavar="DATE", help="stop the simulation at DATE")
 
 
+def _set_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a number of the scenario by its key path, as experiment files name it "
+        "(repeatable): --set states.UZB.turnover_hazard=0.15",
+    )
+
+
+def _settings(scenario: Scenario, settings: Sequence[str]) -> Scenario:
+    """The scenario with each ``--set KEY=VALUE`` applied and checked, in order."""
+    from casim.experiment.spec import set_checked
+
+    for item in settings:
+        key, eq, text = item.partition("=")
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not eq or not key or not math.isfinite(value):
+            raise ScenarioError("<command line>", "--set", "KEY=NUMBER", item)
+        scenario = set_checked(scenario, key, value, where=f"--set {key}")
+    return scenario
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casim",
@@ -91,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("out"), help="output directory (default out/)"
     )
     _window_args(p_run)
+    _set_args(p_run)
 
     p_val = sub.add_parser("validate", help="check a scenario file and exit 0 (sound) or 2")
     p_val.add_argument("scenario", type=Path)
@@ -143,6 +173,7 @@ def _parser() -> argparse.ArgumentParser:
         "FILE_reliability.png and FILE_rows.png",
     )
     _window_args(p_sc)
+    _set_args(p_sc)
 
     p_co = sub.add_parser(
         "compare", help="run two scenarios on the same random streams; paired differences"
@@ -212,6 +243,7 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     path = args.scenario or default_scenario()
     pin, known, until = _window(args)
     scenario = with_window(load_scenario(path), pin_until=pin, known_until=known, until=until)
+    scenario = _settings(scenario, args.set)
     from casim.api import run
 
     began = time.perf_counter()
@@ -323,6 +355,7 @@ def _cmd_score(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = with_window(
         load_scenario(args.scenario), pin_until=pin, known_until=known, until=until
     )
+    scenario = _settings(scenario, args.set)
     rows = load_record(args.record)
     reference_path = args.reference or default_record()
     reference = load_record(reference_path)

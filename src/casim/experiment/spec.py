@@ -33,6 +33,7 @@ __all__ = [
     "OutputsSpec",
     "ParameterSpec",
     "load_experiment",
+    "set_checked",
 ]
 
 #: Kinds of the event log that ``event_counts`` may name (the engine's log kinds).
@@ -285,7 +286,29 @@ def _check_parameters(path: Path, spec: ExperimentFile, scenario: Scenario) -> N
 
 def _check_value(path: Path, where: str, scenario: Scenario, p: ParameterSpec, v: float) -> None:
     """Apply one value and validate the scenario that results, naming the experiment key."""
-    changed = apply_values(scenario, {p.path: v}, {p.path: p.op})
+    set_checked(scenario, p.path, v, op=p.op, file=path, where=where)
+
+
+def set_checked(
+    scenario: Scenario,
+    key: str,
+    value: float,
+    *,
+    op: str = "set",
+    file: Path | str = "<command line>",
+    where: str = "",
+) -> Scenario:
+    """The scenario with ``key`` set (or scaled) to ``value``, validated: a key that names
+    no number, or a value that leaves the scenario unsound, is a ScenarioError naming
+    ``file`` and ``where`` (the key itself by default)."""
+    where = where or key
+    try:
+        list(leaves(scenario, key))
+    except PathError as err:
+        raise ScenarioError(
+            file, where, "a key path to a number of the scenario", str(err)
+        ) from None
+    changed = apply_values(scenario, {key: value}, {key: op})
     try:
         checked = Scenario.model_validate(changed.model_dump())
     except ValidationError as err:
@@ -293,14 +316,15 @@ def _check_value(path: Path, where: str, scenario: Scenario, p: ParameterSpec, v
         expected = str(first["msg"]).removeprefix("Input should be ")
         loc = ".".join(str(x) for x in first["loc"])
         raise ScenarioError(
-            path, where, f"values that keep {loc} valid ({expected})", format_found(v)
+            file, where, f"values that keep {loc} valid ({expected})", format_found(value)
         ) from None
     problem = check_scenario(checked)
     if problem is not None:
         _, expected, found = problem
         raise ScenarioError(
-            path, where, f"a value that keeps the scenario sound: {expected}", found
+            file, where, f"a value that keeps the scenario sound: {expected}", found
         )
+    return changed
 
 
 def _check_outputs(path: Path, spec: ExperimentFile, scenario: Scenario) -> tuple[int, ...]:
