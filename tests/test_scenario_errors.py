@@ -185,3 +185,19 @@ def test_console_script_prints_no_traceback(overlay: Overlay) -> None:
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "events[0].host" in lines[0] and "'NOPE'" in lines[0]
+
+
+def test_a_closed_pipe_ends_the_output_quietly(tmp_path: Path) -> None:
+    """`casim run | head -1`: the reader leaves early; the files are whole, no traceback."""
+    out = tmp_path / "o"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "casim", "run", "--until", "2017-12-31", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before casim prints its first line
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 141
+    assert "Traceback" not in err and not err.strip()
+    assert (out / "manifest.json").is_file()

@@ -87,14 +87,14 @@ def plot_trajectory(
             ms=4,
             label="replayed history (pinned)",
         )
+    span = (years.min(), years.max() + 1)
     if pin_until is not None:
-        _mark(ax, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.97, "top")
+        _mark(ax, span, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.97, "top")
     if known_until is not None and known_until != pin_until:
-        _mark(
-            ax, known_until, f" known until {known_until.isoformat()}", ":", "0.5", 0.02, "bottom"
-        )
+        label = f" known until {known_until.isoformat()}"
+        _mark(ax, span, known_until, label, ":", "0.5", 0.02, "bottom")
     ax.set_ylim(0, 1)
-    ax.set_xlim(years.min(), years.max() + 1)
+    ax.set_xlim(*span)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("year (each point summarises one calendar year)")
     ax.set_ylabel("integration index (0 = none, 1 = full)")
@@ -105,9 +105,21 @@ def plot_trajectory(
     return ax
 
 
-def _mark(ax: Axes, date: dt.date, text: str, ls: str, colour: str, y: float, va: str) -> None:
-    """A vertical line at a date, labelled at height y (axes fraction)."""
+def _mark(
+    ax: Axes,
+    span: tuple[float, float] | None,
+    date: dt.date,
+    text: str,
+    ls: str,
+    colour: str,
+    y: float,
+    va: str,
+) -> None:
+    """A vertical line at a date, labelled at height y (axes fraction); nothing for a date
+    outside the years drawn (a run stopped before its branch date)."""
     x = year_fraction(date)
+    if span is not None and not span[0] <= x <= span[1]:
+        return
     ax.axvline(x, color=colour, ls=ls, lw=1)
     ax.text(x, y, text, fontsize=8, va=va, ha="left", transform=ax.get_xaxis_transform())
 
@@ -480,10 +492,11 @@ def plot_components(
     labels = [f"{c} (weight {w:g})" for c, w in weights.items()]
     colours = [_COMPONENT_COLOURS.get(c, "0.5") for c in weights]
     ax.stackplot(x, *layers, labels=labels, colors=colours, alpha=0.8)
+    span = (x.min() - 0.5, x.max() + 0.5)
     if pin_until is not None:
-        _mark(ax, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.97, "top")
+        _mark(ax, span, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.97, "top")
     ax.set_ylim(0, 1)
-    ax.set_xlim(x.min() - 0.5, x.max() + 0.5)
+    ax.set_xlim(*span)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("year (each point summarises one calendar year)")
     ax.set_ylabel("contribution to the integration index (0-1)")
@@ -522,7 +535,9 @@ def plot_stances(
                 lw=0,
             )
     if pin_until is not None:
-        _mark(ax, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.97, "top")
+        span = (float(part["year"].min()), float(part["year"].max()) + 1.0)
+        label = f" branch {pin_until.isoformat()}"
+        _mark(ax, span, pin_until, label, "--", "0.3", 0.97, "top")
     ax.set_ylim(-0.02, 1.02)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("year (state at the year's end)")
@@ -579,7 +594,7 @@ def plot_timeline(
             ax.annotate(str(subject), (x, row), textcoords="offset points", xytext=(0, 7),
                         ha="center", fontsize=6, rotation=45)  # fmt: skip
     if pin_until is not None:
-        _mark(ax, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.99, "top")
+        _mark(ax, None, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.99, "top")
     ax.set_yticks(range(len(_TIMELINE_ROWS)), [label for _, label in _TIMELINE_ROWS])
     ax.set_ylim(-0.7, len(_TIMELINE_ROWS) - 0.2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
