@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from casim.cli import main
@@ -347,6 +348,14 @@ def test_calibrate_writes_an_overlay_that_loads_and_holds_the_fit(tmp_path: Path
     assert result.score == final["brier"].min()
     for name in ("calibration.csv", "report.md", "calibration.png"):
         assert (tmp_path / "work" / name).is_file()
+    # the fit is run again on streams none of the search used, and both scores are written
+    from casim.experiment.calibrate import validation_seed
+
+    fresh = pd.read_parquet(tmp_path / "work" / "validation" / "results")
+    assert len(fresh) == 3 and set(fresh["negotiation_rate"]) == {result.fitted["negotiation_rate"]}
+    assert validation_seed(5) != 5 and f"seed {validation_seed(5)}" in text
+    assert f"on fresh streams {result.validation['overall']:.4f}" in text
+    assert result.validation["overall"] != result.score
 
 
 def test_block_search_fits_each_block_in_turn_and_never_loses_its_fit(tmp_path: Path) -> None:

@@ -10,7 +10,10 @@ search minimises the ensemble Brier score (mean over kinds) of each design point
    file's ranges (values rounded to four significant digits, so that the overlay holds
    exactly what was run);
 3. the ``finalists`` best points of all rounds are run again with ``final_replicates``
-   runs each; the best of them is the fit.
+   runs each; the best of them is the fit;
+4. the fit is run once more, ``final_replicates`` runs on fresh random streams (a seed
+   drawn from the file's seed): the score it was chosen on is optimistic, since it won on
+   its own streams; this one is what to expect.
 
 With ``blocks`` (block-coordinate search), steps 1-3 run for each block of parameters in
 turn, ``cycles`` times over: the block's parameters are searched over their ranges while
@@ -20,7 +23,7 @@ Fewer dimensions per search means fewer points to find the good region; the obje
 always the overall score, so a block still answers to every kind of row.
 
 Every round is a sweep (resumable, on any backend) under ``OUT/round-K``, ``OUT/final``
-(with blocks, ``OUT/stage-S/round-K`` and ``OUT/stage-S/final``).
+(with blocks, ``OUT/stage-S/round-K`` and ``OUT/stage-S/final``) and ``OUT/validation``.
 All runs use common random numbers, so points are compared on the same random streams.
 Only the rows a run can answer honestly are fitted: those whose window closes after the
 pin date and by the last simulated day. The result is a scenario overlay that ``extends``
@@ -64,10 +67,25 @@ from casim.scoring import (
     scorable,
 )
 
-__all__ = ["Calibration", "CalibrationResult", "calibrate", "load_calibration", "point_scores"]
+__all__ = [
+    "Calibration",
+    "CalibrationResult",
+    "calibrate",
+    "load_calibration",
+    "point_scores",
+    "validation_seed",
+]
 
 #: Third entropy word of a refinement round's design seed ("refine" in ASCII).
 _REFINE_TAG = 0x726566696E65
+#: Second entropy word of the validation runs' seed ("fresh" in ASCII).
+_FRESH_TAG = 0x6672657368
+
+
+def validation_seed(seed: int) -> int:
+    """The base seed of the fit's validation runs: drawn from the calibration's seed, so
+    that its streams are none of the search's."""
+    return int(np.random.SeedSequence([seed, _FRESH_TAG]).generate_state(1)[0])
 
 
 @dataclass(frozen=True)
@@ -92,6 +110,7 @@ class CalibrationResult:
     fitted: dict[str, float]  # parameter column -> value
     score: float  # ensemble Brier of the fit, final_replicates runs
     scores: dict[str, float]  # per kind and overall
+    validation: dict[str, float]  # the same on fresh streams (validation_seed)
     climatology: dict[str, float]  # the baseline's Brier on the same rows
     points: pd.DataFrame  # every evaluated point
     written: list[Path]
@@ -237,6 +256,16 @@ def _box_design(
     return dataclasses.replace(first, values=np.ascontiguousarray(values), problem=problem)
 
 
+def _given_points(first: Design, names: list[str], values: np.ndarray) -> Design:
+    """A design of the given points (rows of parameter values), run as they are."""
+    return dataclasses.replace(
+        first,
+        kind="grid",
+        values=np.ascontiguousarray(values),
+        problem={"num_vars": len(names), "names": names, "bounds": []},
+    )
+
+
 def _evaluate(
     cal: Calibration,
     design: Design,
@@ -244,11 +273,13 @@ def _evaluate(
     out: Path,
     label: str,
     fallback: dict[str, float],
+    seed: int | None = None,
     **run: Any,
 ) -> pd.DataFrame:
-    exp = dataclasses.replace(
-        cal.exp, spec=cal.exp.spec.model_copy(update={"replicates": replicates})
-    )
+    update: dict[str, int] = {"replicates": replicates}
+    if seed is not None:
+        update["seed"] = seed
+    exp = dataclasses.replace(cal.exp, spec=cal.exp.spec.model_copy(update=update))
     sweep(exp, out, design=design, **run)
     results = pd.read_parquet(out / "results")
     scores = point_scores(results, cal.exp.record, fallback)
@@ -279,7 +310,7 @@ def calibrate(
     high = np.array([p.high for p in params], dtype=float)
     reference = load_record(default_record())
     fallback = climatology(reference)
-    run = {
+    run: dict[str, Any] = {
         "jobs": jobs,
         "backend": backend,
         "scheduler": scheduler,
@@ -342,12 +373,7 @@ def calibrate(
         if stage > 0:  # the current fit defends its place
             candidates = np.unique(np.vstack([current[None, :], candidates]), axis=0)
         say(f"final: {len(candidates)} points x {spec.final_replicates} runs")
-        finalists = dataclasses.replace(
-            first,
-            kind="grid",
-            values=np.ascontiguousarray(candidates),
-            problem={"num_vars": len(names), "names": names, "bounds": []},
-        )
+        finalists = _given_points(first, names, candidates)
         final = _evaluate(
             cal, finalists, spec.final_replicates, where / "final", "final", fallback, **run
         )
@@ -359,23 +385,40 @@ def calibrate(
     assert best_row is not None
     points = pd.concat(frames, ignore_index=True)
     fitted = {n: float(best_row[n]) for n in names}
-    scores = {k: float(best_row[f"brier_{k}"]) for k in RECORD_KINDS}
-    scores = {k: v for k, v in scores.items() if not math.isnan(v)}
-    scores["overall"] = float(best_row["brier"])
+    scores = _scores(best_row)
+    fresh = validation_seed(exp.spec.seed)
+    say(f"validation: the fit x {spec.final_replicates} runs on fresh streams (seed {fresh})")
+    the_fit = _given_points(first, names, current[None, :])
+    held = _evaluate(
+        cal, the_fit, spec.final_replicates, out / "validation", "validation", fallback,
+        seed=fresh, **run,
+    )  # fmt: skip
+    validation = _scores(held.iloc[0])
+    say(f"validation: Brier {validation['overall']:.4f}")
     clim = brier_by_kind(exp.record, [fallback.get(r.kind, 0.5) for r in exp.record])
 
-    written = _write_outputs(cal, out, points, fitted, scores, clim, command)
+    written = _write_outputs(cal, out, points, fitted, scores, validation, clim, command)
     summary = [
         f"casim {__version__}: calibrated {len(names)} parameter(s) of {exp.scenario.name} on "
         f"{len(exp.record)} rows of {cal.record_path} ({cal.not_fitted} outside the window)",
         f"  evaluated {len(points)} points in {spec.cycles * len(blocks)} stage(s) of "
         f"{spec.rounds + 1} round(s) and a final round",
-        f"  fit: Brier {scores['overall']:.4f} ({spec.final_replicates} runs); "
-        f"climatology {clim['overall']:.4f}",
+        f"  fit: Brier {scores['overall']:.4f} ({spec.final_replicates} runs), "
+        f"{validation['overall']:.4f} on fresh streams; climatology {clim['overall']:.4f}",
         *(f"  {n} = {fitted[n]:.4g}" for n in names),
         *(f"  wrote {p}" for p in written),
     ]
-    return CalibrationResult(fitted, scores["overall"], scores, clim, points, written, summary)
+    return CalibrationResult(
+        fitted, scores["overall"], scores, validation, clim, points, written, summary
+    )
+
+
+def _scores(row: pd.Series) -> dict[str, float]:
+    """A scored point's Brier per kind (the kinds it has rows of) and overall."""
+    scores = {k: float(row[f"brier_{k}"]) for k in RECORD_KINDS}
+    scores = {k: v for k, v in scores.items() if not math.isnan(v)}
+    scores["overall"] = float(row["brier"])
+    return scores
 
 
 # ---------------------------------------------------------------- outputs
@@ -428,6 +471,7 @@ def _write_outputs(
     points: pd.DataFrame,
     fitted: dict[str, float],
     scores: dict[str, float],
+    validation: dict[str, float],
     clim: dict[str, float],
     command: Sequence[str],
 ) -> list[Path]:
@@ -455,6 +499,8 @@ def _write_outputs(
         f"  windows closing after {pin} and by {until}.",
         f"Score of the fit: ensemble Brier {scores['overall']:.4f} (mean over kinds, "
         f"{cal.spec.final_replicates} runs, seed {exp.spec.seed});",
+        f"  on fresh streams {validation['overall']:.4f} ({cal.spec.final_replicates} runs, "
+        f"seed {validation_seed(exp.spec.seed)}; the score to expect);",
         f"  climatology on the same rows {clim['overall']:.4f}.",
         "Do not edit by hand: run the command again.",
     ]
@@ -486,10 +532,11 @@ def _write_outputs(
             for p in params
         ),
         "",
-        "| kind | Brier of the fit | climatology |",
-        "|---|---|---|",
+        "| kind | Brier of the fit | on fresh streams | climatology |",
+        "|---|---|---|---|",
         *(
-            f"| {k} | {scores[k]:.4f} | {clim.get(k, math.nan):.4f} |"
+            f"| {k} | {scores[k]:.4f} | {validation.get(k, math.nan):.4f} | "
+            f"{clim.get(k, math.nan):.4f} |"
             for k in [*RECORD_KINDS, "overall"]
             if k in scores
         ),
