@@ -167,11 +167,15 @@ def test_rows_closed_by_the_pin_date_or_beyond_the_end_are_not_scored() -> None:
 # ---------------------------------------------------------------- the command
 
 
+def _score_args(*more: str) -> list[str]:
+    """``casim score`` of the history scenario on the shipped record, then ``more``."""
+    return ["score", str(ROOT / "scenarios" / "history.toml"), "--record", str(RECORD), *more]
+
+
 def test_score_writes_probabilities_and_is_the_same_on_any_number_of_jobs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["score", str(ROOT / "scenarios" / "history.toml"), "--record", str(RECORD)]
-    args += ["--branch", "2020-12-31", "--runs", "12", "--seed", "3"]
+    args = _score_args("--branch", "2020-12-31", "--runs", "12", "--seed", "3")
     assert main([*args, "--out", str(tmp_path / "a.csv")]) == 0
     printed = capsys.readouterr().out
     assert "overall" in printed and "climat." in printed and "BSS clim" in printed
@@ -219,8 +223,7 @@ def test_a_bad_record_is_one_line_and_exit_2(
 def test_set_changes_the_scored_scenario_and_is_recorded(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["score", str(ROOT / "scenarios" / "history.toml"), "--record", str(RECORD)]
-    args += ["--branch", "2016-01-01", "--until", "2018-12-31", "--runs", "40"]
+    args = _score_args("--branch", "2016-01-01", "--until", "2018-12-31", "--runs", "40")
     assert main([*args, "--out", str(tmp_path / "a.csv")]) == 0
     # Karimov never leaves: no Uzbek turn, so no meeting and no Uzbek treaty by 2018
     stay = ["--set", "states.UZB.turnover_hazard=0"]
@@ -254,8 +257,7 @@ def test_a_bad_set_is_one_line_and_exit_2(
     import re
 
     out = tmp_path / "p.csv"
-    code = main(["score", str(ROOT / "scenarios" / "history.toml"), "--record", str(RECORD),
-                 "--runs", "2", "--set", setting, "--out", str(out)])  # fmt: skip
+    code = main(_score_args("--runs", "2", "--set", setting, "--out", str(out)))
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert re.search(message, err), err

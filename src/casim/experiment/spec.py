@@ -260,12 +260,7 @@ def _check_parameters(path: Path, spec: ExperimentFile, scenario: Scenario) -> N
         if p.column in seen:
             raise ScenarioError(path, f"{where}.path", "a parameter not varied twice", p.column)
         seen.add(p.column)
-        try:
-            list(leaves(scenario, p.path))
-        except PathError as err:
-            raise ScenarioError(
-                path, f"{where}.path", "a key path to a number of the scenario", str(err)
-            ) from None
+        _require_path(scenario, p.path, path, f"{where}.path")
         if kind == "grid":
             if p.values is None:
                 raise ScenarioError(path, f"{where}.values", "grid values (a list)", "nothing")
@@ -282,6 +277,16 @@ def _check_parameters(path: Path, spec: ExperimentFile, scenario: Scenario) -> N
         raise ScenarioError(path, "design.samples", "a power of two for sobol", str(n))
     if kind in ("sobol", "morris") and not spec.parameters:
         raise ScenarioError(path, "parameters", f"at least one parameter for {kind}", "none")
+
+
+def _require_path(scenario: Scenario, key: str, file: Path | str, where: str) -> None:
+    """A ScenarioError naming ``file`` and ``where`` unless ``key`` names a number."""
+    try:
+        list(leaves(scenario, key))
+    except PathError as err:
+        raise ScenarioError(
+            file, where, "a key path to a number of the scenario", str(err)
+        ) from None
 
 
 def _check_value(path: Path, where: str, scenario: Scenario, p: ParameterSpec, v: float) -> None:
@@ -302,12 +307,7 @@ def set_checked(
     no number, or a value that leaves the scenario unsound, is a ScenarioError naming
     ``file`` and ``where`` (the key itself by default)."""
     where = where or key
-    try:
-        list(leaves(scenario, key))
-    except PathError as err:
-        raise ScenarioError(
-            file, where, "a key path to a number of the scenario", str(err)
-        ) from None
+    _require_path(scenario, key, file, where)
     changed = apply_values(scenario, {key: value}, {key: op})
     try:
         checked = Scenario.model_validate(changed.model_dump())
