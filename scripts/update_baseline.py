@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import casim
-from casim.output import csv_text
 from casim.paths import default_scenario
+from casim.present.output import csv_text
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "tests" / "baseline"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import casim
+from casim.log import EVENT_COLUMNS
 from casim.model.indicators import COMPONENTS
-from casim.record import EVENT_COLUMNS
 from casim.scenario.schema import Scenario
 
 

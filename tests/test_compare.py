@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import casim
+from casim.analysis.compare import compare
 from casim.cli import main
-from casim.compare import compare
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORY = ROOT / "scenarios" / "history.toml"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import casim
-from casim.compare import Comparison, compare_scenarios
+from casim.analysis.compare import Comparison, compare_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = sorted((ROOT / "scenarios" / "counterfactuals").glob("*.toml"))

@@ -82,7 +82,7 @@ def test_report_of_a_directory_that_is_not_a_run(
 
 def test_the_command_line_offers_every_kind_plot_draws() -> None:
     from casim import cli
-    from casim.plot_run import PLOT_KINDS
+    from casim.present.plot_run import PLOT_KINDS
 
     assert cli._PLOT_KINDS == PLOT_KINDS
 

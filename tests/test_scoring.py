@@ -13,21 +13,23 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from casim.cli import main
-from casim.scenario import load_scenario
-from casim.scoring import (
-    EventIndex,
-    RecordRow,
-    answer,
-    brier_by_kind,
+from casim.analysis.scoring import (
     climatology,
     ensemble_probabilities,
-    load_record,
     persistence,
     reliability,
     scorable,
     skill,
 )
+from casim.cli import main
+from casim.record import (
+    EventIndex,
+    RecordRow,
+    answer,
+    brier_by_kind,
+    load_record,
+)
+from casim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "records" / "record_2016_2022.csv"
@@ -320,7 +322,7 @@ record = "{RECORD.as_posix()}"
 
 
 def test_calibrate_writes_an_overlay_that_loads_and_holds_the_fit(tmp_path: Path) -> None:
-    from casim.experiment.calibrate import calibrate, load_calibration
+    from casim.analysis.calibrate import calibrate, load_calibration
 
     path = _calibration_file(
         tmp_path,
@@ -351,7 +353,7 @@ def test_calibrate_writes_an_overlay_that_loads_and_holds_the_fit(tmp_path: Path
     for name in ("calibration.csv", "report.md", "calibration.png"):
         assert (tmp_path / "work" / name).is_file()
     # the fit is run again on streams none of the search used, and both scores are written
-    from casim.experiment.calibrate import validation_seed
+    from casim.analysis.calibrate import validation_seed
 
     fresh = pd.read_parquet(tmp_path / "work" / "validation" / "results")
     assert len(fresh) == 3 and set(fresh["negotiation_rate"]) == {result.fitted["negotiation_rate"]}
@@ -361,7 +363,7 @@ def test_calibrate_writes_an_overlay_that_loads_and_holds_the_fit(tmp_path: Path
 
 
 def test_block_search_fits_each_block_in_turn_and_never_loses_its_fit(tmp_path: Path) -> None:
-    from casim.experiment.calibrate import calibrate, load_calibration
+    from casim.analysis.calibrate import calibrate, load_calibration
 
     path = _calibration_file(
         tmp_path,
@@ -450,7 +452,7 @@ def _date(text: str) -> object:
 
 
 def test_calibration_rejects_what_it_cannot_fit(tmp_path: Path) -> None:
-    from casim.experiment.calibrate import load_calibration
+    from casim.analysis.calibrate import load_calibration
     from casim.scenario import ScenarioError
 
     base = f"""

@@ -20,11 +20,12 @@ import numpy as np
 import pandas as pd
 
 from casim._version import __version__
-from casim.engine import Engine, resolved_window
+from casim.engine import Engine
+from casim.log import EVENT_COLUMNS, INDEX_KEYS, PANEL_KEYS, RunRecord
 from casim.model.indicators import COMPONENTS, panel_columns
-from casim.record import EVENT_COLUMNS, INDEX_KEYS, PANEL_KEYS, RunRecord
 from casim.rng import run_seed_sequences
 from casim.scenario.schema import Scenario
+from casim.scenario.window import resolved_window
 
 __all__ = ["Result", "frames", "manifest", "run", "run_one"]
 

@@ -24,7 +24,7 @@ from casim.scenario.schema import Scenario
 
 __all__ = ["main"]
 
-#: casim.plot_run.PLOT_KINDS, kept here so that parsing the command line imports no
+#: casim.present.plot_run.PLOT_KINDS, kept here so that parsing the command line imports no
 #: plotting (a test checks that the two agree).
 _PLOT_KINDS = ("fan", "components", "stances", "timeline", "relations")
 
@@ -250,7 +250,7 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     began = time.perf_counter()
     result = run(scenario, seed=args.seed, runs=args.runs)
     elapsed = time.perf_counter() - began
-    from casim.output import write_result
+    from casim.present.output import write_result
 
     try:
         written = write_result(
@@ -339,7 +339,7 @@ def _cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from casim.experiment.analyze import analyze
+    from casim.analysis.sensitivity import analyze
 
     written = analyze(args.sweep_dir, outputs=args.output)
     for path in written:
@@ -348,9 +348,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from casim.experiment.forecast import RunFailed, forecast
+    from casim.analysis.forecast import RunFailed, forecast
     from casim.paths import default_record
-    from casim.scoring import load_record
+    from casim.record import load_record
 
     pin, known, until = _window(args)
     scenario = with_window(
@@ -381,7 +381,7 @@ def _cmd_score(args: argparse.Namespace, argv: Sequence[str]) -> int:
         print(f"casim: error: {err}", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - began
-    from casim.experiment.forecast import score_table
+    from casim.analysis.forecast import score_table
 
     p, u = fc.pin_until, fc.until
     print(
@@ -397,7 +397,7 @@ def _cmd_score(args: argparse.Namespace, argv: Sequence[str]) -> int:
     print(f"  baselines from {reference_path}")
     print(score_table(fc))
     if args.out is not None:
-        from casim.experiment.forecast_out import write_forecast
+        from casim.analysis.forecast_out import write_forecast
 
         for path in write_forecast(
             fc,
@@ -414,8 +414,8 @@ def _cmd_score(args: argparse.Namespace, argv: Sequence[str]) -> int:
 def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     pin, known, until = _window(args)
     other = with_window(load_scenario(args.other), pin_until=pin, known_until=known, until=until)
-    from casim.compare import compare_scenarios
-    from casim.compare_out import summary_lines, write_comparison
+    from casim.analysis.compare import compare_scenarios
+    from casim.analysis.compare_out import summary_lines, write_comparison
 
     out = args.out or Path("out") / f"compare_{args.base.stem}_{args.other.stem}"
     began = time.perf_counter()
@@ -434,7 +434,7 @@ def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from casim.plot_run import plot_result_dir
+    from casim.present.plot_run import plot_result_dir
 
     kinds = args.kind or list(_PLOT_KINDS)
     formats = ["png", "svg"] if args.format == "both" else [args.format]
@@ -447,8 +447,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 
 def _cmd_calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from casim.analysis.calibrate import calibrate, load_calibration
     from casim.experiment.backends import BackendError
-    from casim.experiment.calibrate import calibrate, load_calibration
 
     options = _sweep_options(args, argv)
     cal = load_calibration(args.calibration)
@@ -483,7 +483,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "score":
             return _cmd_score(args, argv)
         if args.command == "report":
-            from casim.report import write_report
+            from casim.present.report import write_report
 
             print(f"  wrote {write_report(args.result_dir)}")
             return 0

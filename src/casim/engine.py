@@ -34,10 +34,10 @@ from typing import Any
 import numpy as np
 import simpy
 
+from casim.log import RunRecord
 from casim.model import decisions as dec
 from casim.model.indicators import COMPONENTS, components, index_value, state_row
 from casim.model.world import LEVEL_SCORE, ActiveShock, Document, World
-from casim.record import RunRecord
 from casim.rng import Streams
 from casim.scenario.schema import (
     OBSERVED_KINDS,
@@ -58,8 +58,9 @@ from casim.scenario.schema import (
     TreatyRatified,
     TreatySigned,
 )
+from casim.scenario.window import resolved_window
 
-__all__ = ["Engine", "resolved_window"]
+__all__ = ["Engine"]
 
 Proc = Generator[simpy.Event, Any, None]
 
@@ -74,16 +75,6 @@ _OBSERVED_ORDER = {
     "treaty_ratified": 5,
 }
 _CONSULTATIVE = "consultative"
-
-
-def resolved_window(scenario: Scenario) -> tuple[dt.date, dt.date, dt.date]:
-    """(pin_until, known_until, until); unset dates default to the scenario's end."""
-    run = scenario.run
-    return (
-        run.pin_until or scenario.end,
-        run.known_until or scenario.end,
-        run.until or scenario.end,
-    )
 
 
 class Engine:

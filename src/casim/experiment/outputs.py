@@ -9,9 +9,9 @@ import math
 from dataclasses import dataclass
 from functools import cached_property
 
+from casim.log import RunRecord
 from casim.model.indicators import COMPONENTS
-from casim.record import RunRecord
-from casim.scoring import RECORD_KINDS, EventIndex, RecordRow, answer, brier_by_kind
+from casim.record import RECORD_KINDS, EventIndex, RecordRow, answer, brier_by_kind
 
 __all__ = ["OutputPlan"]
 

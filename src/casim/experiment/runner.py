@@ -29,7 +29,6 @@ from typing import Any, TextIO
 import numpy as np
 
 from casim._version import __version__
-from casim.engine import resolved_window
 from casim.experiment.backends import drain, in_flight_limit, open_backend
 from casim.experiment.design import Design, build_design
 from casim.experiment.outputs import OutputPlan
@@ -38,6 +37,7 @@ from casim.experiment.store import ResultStore, schema
 from casim.experiment.worker import Chunk, Payload, Row
 from casim.files import write_text_atomic
 from casim.scenario.errors import ScenarioError
+from casim.scenario.window import resolved_window
 
 __all__ = ["SweepResult", "chunks_of", "payload_for", "plan_outputs", "sweep"]
 

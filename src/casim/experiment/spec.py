@@ -18,13 +18,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from casim.engine import resolved_window
 from casim.experiment.overrides import PathError, apply_values, leaves
+from casim.record import RecordRow, load_record
 from casim.scenario.errors import ScenarioError, format_found
 from casim.scenario.load import load_scenario, load_toml, raise_validation, with_window
 from casim.scenario.schema import EVENT_MODELS, Scenario
 from casim.scenario.validate import check_scenario
-from casim.scoring import RecordRow, load_record
+from casim.scenario.window import resolved_window
 
 __all__ = [
     "DesignSpec",

@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 
 from casim.api import Result, run
-from casim.engine import resolved_window
 from casim.model.indicators import COMPONENTS
 from casim.scenario.load import with_window
 from casim.scenario.schema import Scenario
+from casim.scenario.window import resolved_window
 
 __all__ = [
     "Comparison",

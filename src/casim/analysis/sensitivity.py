@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from casim.plotting import plot_fan, plot_heatmap, plot_sensitivity, save
+from casim.present.plotting import plot_fan, plot_heatmap, plot_sensitivity, save
 from casim.scenario.errors import ScenarioError
 
 __all__ = ["analyze", "load_sweep"]

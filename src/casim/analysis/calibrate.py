@@ -48,24 +48,26 @@ import numpy as np
 import pandas as pd
 
 from casim._version import __version__
-from casim.engine import resolved_window
+from casim.analysis.scoring import (
+    climatology,
+    ensemble_probabilities,
+    scorable,
+)
 from casim.experiment.design import Design, build_design
 from casim.experiment.overrides import Segments, apply_values, leaves, nodes_along
 from casim.experiment.runner import sweep
 from casim.experiment.spec import CalibrationSpec, Experiment, ParameterSpec, load_experiment
 from casim.files import write_text_atomic
 from casim.paths import default_record
-from casim.scenario.errors import ScenarioError
-from casim.scenario.schema import Scenario
-from casim.scoring import (
+from casim.record import (
     RECORD_KINDS,
     RecordRow,
     brier_by_kind,
-    climatology,
-    ensemble_probabilities,
     load_record,
-    scorable,
 )
+from casim.scenario.errors import ScenarioError
+from casim.scenario.schema import Scenario
+from casim.scenario.window import resolved_window
 
 __all__ = [
     "Calibration",
@@ -475,7 +477,7 @@ def _write_outputs(
     clim: dict[str, float],
     command: Sequence[str],
 ) -> list[Path]:
-    from casim.plotting import plot_calibration, save_figure
+    from casim.present.plotting import plot_calibration, save_figure
 
     exp = cal.exp
     params = exp.spec.parameters

@@ -19,24 +19,26 @@ from typing import TextIO
 
 import numpy as np
 
-from casim.engine import resolved_window
-from casim.experiment.backends import drain, in_flight_limit, open_backend
-from casim.experiment.design import Design
-from casim.experiment.outputs import OutputPlan
-from casim.experiment.runner import chunks_of
-from casim.experiment.worker import Chunk, Payload, Row
-from casim.scenario.errors import ScenarioError
-from casim.scenario.schema import Scenario
-from casim.scoring import (
-    RECORD_KINDS,
-    RecordRow,
-    brier_by_kind,
+from casim.analysis.scoring import (
     climatology,
     ensemble_probabilities,
     persistence,
     scorable,
     skill,
 )
+from casim.experiment.backends import drain, in_flight_limit, open_backend
+from casim.experiment.design import Design
+from casim.experiment.outputs import OutputPlan
+from casim.experiment.runner import chunks_of
+from casim.experiment.worker import Chunk, Payload, Row
+from casim.record import (
+    RECORD_KINDS,
+    RecordRow,
+    brier_by_kind,
+)
+from casim.scenario.errors import ScenarioError
+from casim.scenario.schema import Scenario
+from casim.scenario.window import resolved_window
 
 __all__ = ["Forecast", "RunFailed", "forecast", "forecast_csv", "score_table"]
 
@@ -87,7 +89,7 @@ def forecast(
     """Run ``runs`` replicates of ``scenario`` (its window applied) and answer the record.
 
     Only rows whose window closes after the pin date and by the last simulated day are
-    scored (see :func:`casim.scoring.scorable`); raises ScenarioError when none is left.
+    scored (see :func:`casim.record.scorable`); raises ScenarioError when none is left.
     Raises RunFailed if a run raises.
     """
     pin, _known, until = resolved_window(scenario)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from casim.experiment.forecast import Forecast, forecast_csv
+from casim.analysis.forecast import Forecast, forecast_csv
 from casim.files import publish
 from casim.scenario.errors import ScenarioError
 from casim.scenario.schema import Scenario
@@ -35,8 +35,9 @@ def write_forecast(
     """Write FILE.csv, FILE.json, FILE_reliability.png and FILE_rows.png; return them."""
     import pandas as pd
 
+    from casim.analysis.scoring import reliability
     from casim.api import manifest
-    from casim.plotting import plot_forecast_rows, plot_reliability, save
+    from casim.present.plotting import plot_forecast_rows, plot_reliability, save
 
     stem = out.stem
     names = [out.name, f"{stem}.json", f"{stem}_reliability.png", f"{stem}_rows.png"]
@@ -64,7 +65,9 @@ def write_forecast(
             json.dumps(meta, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
         )
         title = f"{name}: reliability, {fc.runs} runs, Brier {fc.scores['overall']:.3f}"
-        save(plot_reliability(frame, title=title), tmp / names[2])
+        probabilities = list(frame["probability"].to_numpy(dtype=float))
+        table = reliability(probabilities, list(frame["outcome"].to_numpy(dtype=int)), bins=5)
+        save(plot_reliability(frame, table, bins=5, title=title), tmp / names[2])
         title = f"{name}: probability per record row, {fc.runs} runs"
         save(plot_forecast_rows(frame, title=title), tmp / names[3])
 

@@ -16,8 +16,8 @@ from matplotlib.axes import Axes
 
 from casim._version import __version__
 from casim.files import write_text_atomic
-from casim.plot_run import PLOT_KINDS, draw, read_result_dir
-from casim.plotting import save
+from casim.present.plot_run import PLOT_KINDS, draw, read_result_dir
+from casim.present.plotting import save
 
 __all__ = ["write_report"]
 

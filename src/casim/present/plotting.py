@@ -7,6 +7,7 @@ pyplot's global state or chooses a backend.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -273,18 +274,23 @@ _KIND_COLOURS = {
 
 
 def plot_reliability(
-    forecasts: pd.DataFrame, *, bins: int = 5, title: str | None = None, ax: Axes | None = None
+    forecasts: pd.DataFrame,
+    table: Sequence[tuple[float, float, float, int]],
+    *,
+    bins: int,
+    title: str | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
     """Reliability diagram from a ``casim score`` CSV (``probability``, ``outcome``,
-    ``kind``): per bin of forecast probability, the observed frequency against the mean
-    forecast, with marker size by rows and a dashed diagonal of perfect reliability.
-    Each row is also shown as a tick at its probability, above (outcome 1) or below."""
-    from casim.scoring import reliability
-
+    ``kind``) and its reliability table (per bin of forecast probability: bin middle, mean
+    forecast, observed frequency, rows, over ``bins`` bins; see
+    :func:`casim.analysis.scoring.reliability`):
+    the observed frequency against the mean forecast, with marker size by rows and a dashed
+    diagonal of perfect reliability. Each row is also shown as a tick at its probability,
+    above (outcome 1) or below."""
     ax = ax if ax is not None else new_axes(7.0, 6.0)
     p = forecasts["probability"].to_numpy(dtype=float)
     o = forecasts["outcome"].to_numpy(dtype=int)
-    table = reliability(list(p), list(o), bins)
     ax.plot([0, 1], [0, 1], ls="--", color="0.5", lw=1, label="perfect reliability")
     if table:
         mean_p = [t[1] for t in table]

@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 
 from casim.api import Result
-from casim.engine import resolved_window
 from casim.files import publish
-from casim.plotting import plot_trajectory, save
+from casim.present.plotting import plot_trajectory, save
+from casim.scenario.window import resolved_window
 
 __all__ = ["OUTPUT_FILES", "csv_text", "publish", "write_result"]
 

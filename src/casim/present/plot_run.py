@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from casim.files import publish
-from casim.plotting import (
+from casim.present.plotting import (
     plot_components,
     plot_relations,
     plot_stances,

@@ -10,13 +10,13 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from casim.analysis.compare import Comparison
 from casim.api import manifest
-from casim.compare import Comparison
-from casim.engine import resolved_window
 from casim.files import publish
-from casim.output import csv_text
-from casim.plotting import plot_comparison, save_figure
+from casim.present.output import csv_text
+from casim.present.plotting import plot_comparison, save_figure
 from casim.scenario.errors import ScenarioError
+from casim.scenario.window import resolved_window
 
 __all__ = ["summary_lines", "write_comparison"]
 

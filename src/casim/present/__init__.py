@@ -1,0 +1,1 @@
+"""Presentation: figures, the result directory of ``casim run``, its plots and report."""
