@@ -22,6 +22,7 @@ from casim.analysis.scoring import (
     skill,
 )
 from casim.cli import main
+from casim.log import EventRow
 from casim.record import (
     EventIndex,
     RecordRow,
@@ -47,7 +48,8 @@ def _row(kind: str, subject: str, start: str, end: str, outcome: int, obj: str =
 
 
 LOG = EventIndex(
-    [
+    EventRow(*row)
+    for row in [
         (0, 1, "2018-03-15", "summit_held", "KAZ", "meeting_1", "held", "model"),
         (0, 1, "2018-03-15", "summit_attended", "TKM", "standin", "KAZ", "model"),
         (0, 1, "2018-03-15", "summit_attended", "UZB", "head", "KAZ", "model"),

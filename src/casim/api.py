@@ -22,6 +22,7 @@ import pandas as pd
 from casim._version import __version__
 from casim.engine import Engine
 from casim.log import EVENT_COLUMNS, INDEX_KEYS, PANEL_KEYS, RunRecord
+from casim.mechanisms import Mechanism, mechanism_names
 from casim.model.indicators import COMPONENTS, panel_columns
 from casim.rng import run_seed_sequences
 from casim.scenario.schema import Scenario
@@ -43,9 +44,16 @@ class Result:
     manifest: dict[str, Any] = field(default_factory=dict)
 
 
-def run_one(scenario: Scenario, seq: np.random.SeedSequence, run: int, seed: int) -> RunRecord:
-    """Simulate one run from its own seed sequence; returns plain rows."""
-    return Engine(scenario, seq, run, seed).run()
+def run_one(
+    scenario: Scenario,
+    seq: np.random.SeedSequence,
+    run: int,
+    seed: int,
+    mechanisms: Sequence[type[Mechanism]] = (),
+) -> RunRecord:
+    """Simulate one run from its own seed sequence (``mechanisms`` added to the built-in
+    ones); returns plain rows."""
+    return Engine(scenario, seq, run, seed, mechanisms=mechanisms).run()
 
 
 def frames(scenario: Scenario, records: Iterable[RunRecord]) -> tuple[pd.DataFrame, ...]:
@@ -64,9 +72,14 @@ def frames(scenario: Scenario, records: Iterable[RunRecord]) -> tuple[pd.DataFra
 
 
 def manifest(
-    scenario: Scenario, seed: int, runs: int, command: Sequence[str] = ()
+    scenario: Scenario,
+    seed: int,
+    runs: int,
+    command: Sequence[str] = (),
+    mechanisms: Sequence[type[Mechanism]] = (),
 ) -> dict[str, Any]:
-    """What produced an output: resolved scenario, window, seeds, versions, command."""
+    """What produced an output: resolved scenario, window, seeds, mechanisms, versions,
+    command."""
     pin, known, until = resolved_window(scenario)
     return {
         "casim_version": __version__,
@@ -81,6 +94,7 @@ def manifest(
             "until": until.isoformat(),
         },
         "command": list(command),
+        "mechanisms": mechanism_names(mechanisms),
         "versions": {
             "python": platform.python_version(),
             "numpy": np.__version__,
@@ -98,11 +112,14 @@ def run(
     pin_until: dt.date | None = None,
     known_until: dt.date | None = None,
     until: dt.date | None = None,
+    mechanisms: Sequence[type[Mechanism]] = (),
 ) -> Result:
     """Run ``runs`` replicates of a scenario from ``seed`` and return their tables.
 
     Run ``r`` draws from ``SeedSequence(seed).spawn(runs)[r]``, so run ``r`` of two
-    scenarios shares its random streams (common random numbers).
+    scenarios shares its random streams (common random numbers). ``mechanisms`` are
+    :class:`~casim.mechanisms.Mechanism` subclasses added to the built-in ones (see
+    ``docs/ARCHITECTURE.md``).
     """
     from casim.scenario.load import with_window
 
@@ -110,7 +127,7 @@ def run(
         raise ValueError(f"runs: expected a positive integer, found {runs}")
     scenario = with_window(scenario, pin_until=pin_until, known_until=known_until, until=until)
     seqs = run_seed_sequences(seed, runs)
-    records = [run_one(scenario, seqs[r], r, seed) for r in range(runs)]
+    records = [run_one(scenario, seqs[r], r, seed, mechanisms) for r in range(runs)]
     ev, panel, index = frames(scenario, records)
     return Result(
         scenario=scenario,
@@ -119,5 +136,5 @@ def run(
         events=ev,
         panel=panel,
         index=index,
-        manifest=manifest(scenario, seed, runs),
+        manifest=manifest(scenario, seed, runs, mechanisms=mechanisms),
     )

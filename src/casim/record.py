@@ -17,8 +17,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from casim.log import KINDS, RECORD_KINDS, EventRow
 from casim.scenario.errors import ScenarioError, format_found
 
 __all__ = [
@@ -30,19 +30,10 @@ __all__ = [
     "load_record",
 ]
 
-#: The kinds a record row may have, and so the kinds casim answers.
-RECORD_KINDS: tuple[str, ...] = (
-    "summit_held",
-    "summit_head_attended",
-    "treaty_signed",
-    "border_treaty_signed",
-    "border_clash_major",
-)
 _COLUMNS = ("id", "kind", "subject", "object", "start", "end", "outcome")
-#: The kinds of the event log that answers are read from.
-_ANSWERING_KINDS = frozenset(
-    {"summit_held", "summit_attended", "treaty_signed", "border_treaty_signed", "border_clash"}
-)
+#: The kinds of the event log that answers are read from (the log's vocabulary says which
+#: record kinds each answers).
+_ANSWERING_KINDS = frozenset(k.name for k in KINDS.values() if k.record)
 
 
 @dataclass(frozen=True)
@@ -119,20 +110,20 @@ class EventIndex:
 
     __slots__ = ("by_key", "meetings")
 
-    def __init__(self, events: Iterable[Sequence[Any]]) -> None:
+    def __init__(self, events: Iterable[EventRow]) -> None:
         self.by_key: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.meetings: list[str] = []  # dates of the meetings held
         by_key = self.by_key
-        for ev in events:  # rows as in casim.log.EVENT_COLUMNS: all text but run, seed
-            kind = ev[3]
+        for ev in events:
+            kind = ev.kind
             if kind in _ANSWERING_KINDS:
-                key = (kind, ev[4])
+                key = (kind, ev.subject)
                 if key in by_key:
-                    by_key[key].append((ev[2], ev[5]))
+                    by_key[key].append((ev.date, ev.object))
                 else:
-                    by_key[key] = [(ev[2], ev[5])]
+                    by_key[key] = [(ev.date, ev.object)]
                 if kind == "summit_held":
-                    self.meetings.append(ev[2])
+                    self.meetings.append(ev.date)
 
     def within(self, kind: str, subject: str, start: str, end: str) -> list[str]:
         """Objects of the events of a kind and subject dated in [start, end]."""

@@ -9,13 +9,12 @@ import math
 from dataclasses import dataclass
 from functools import cached_property
 
-from casim.log import RunRecord
+from casim.log import RECORD_KINDS, RunRecord
 from casim.model.indicators import COMPONENTS
-from casim.record import RECORD_KINDS, EventIndex, RecordRow, answer, brier_by_kind
+from casim.record import EventIndex, RecordRow, answer, brier_by_kind
 
 __all__ = ["OutputPlan"]
 
-_EV_DATE, _EV_KIND, _EV_SUBJECT, _EV_OBJECT = 2, 3, 4, 5
 _IX_YEAR, _IX_FIRST_COMPONENT, _IX_INDEX = 2, 4, -1
 
 
@@ -65,6 +64,14 @@ class OutputPlan:
 
     def values(self, rec: RunRecord) -> list[float]:
         """The row of one run, in the order of :attr:`columns`."""
+        out = self._index_values(rec)
+        out += self._event_values(rec)
+        if self.record:
+            out += self._record_values(rec)
+        return out
+
+    def _index_values(self, rec: RunRecord) -> list[float]:
+        """index_<year>, then <component>_<year> if asked (NaN for a year not run)."""
         by_year = {row[_IX_YEAR]: row for row in rec.index}
         out: list[float] = []
         for y in self.years:
@@ -76,27 +83,34 @@ class OutputPlan:
                 for j in range(len(COMPONENTS)):
                     value = row[_IX_FIRST_COMPONENT + j] if row else math.nan
                     out.append(float(value))  # type: ignore[arg-type]
+        return out
+
+    def _event_values(self, rec: RunRecord) -> list[float]:
+        """n_<kind>, signed_<doc> and settled_<pair>, in one pass over the log."""
         wanted = self._wanted
         counts = dict.fromkeys(self.event_counts, 0)
         signers: dict[str, set[str]] = {doc: set() for doc in self.signatures}
         settled: dict[str, float] = {}
-        for ev in rec.events:  # one pass over the log
-            kind = ev[_EV_KIND]
-            for key, obj in wanted.get(kind, ()):  # type: ignore[call-overload]  # kind is a str
-                if not obj or ev[_EV_OBJECT] == obj:
+        for ev in rec.events:
+            kind = ev.kind
+            for key, obj in wanted.get(kind, ()):
+                if not obj or ev.object == obj:
                     counts[key] += 1
-            if kind == "treaty_signed" and ev[_EV_OBJECT] in signers:
-                signers[ev[_EV_OBJECT]].add(ev[_EV_SUBJECT])  # type: ignore[index, arg-type]
-            elif kind == "border_treaty_signed" and ev[_EV_SUBJECT] not in settled:
-                settled[ev[_EV_SUBJECT]] = float(str(ev[_EV_DATE])[:4])  # type: ignore[index]
-        out += [float(counts[k]) for k in self.event_counts]
+            if kind == "treaty_signed" and ev.object in signers:
+                signers[ev.object].add(ev.subject)
+            elif kind == "border_treaty_signed" and ev.subject not in settled:
+                settled[ev.subject] = float(ev.date[:4])
+        out = [float(counts[k]) for k in self.event_counts]
         out += [float(len(signers[doc])) for doc in self.signatures]
         out += [settled.get(pair, math.nan) for pair in self.settlements]
-        if self.record:
-            log = EventIndex(rec.events)
-            answers = [answer(row, log) for row in self.record]
-            scores = brier_by_kind(self.record, answers)
-            out += [scores["overall"], *(scores.get(k, math.nan) for k in self.record_kinds)]
-            if self.answers:
-                out += [math.nan if a is None else float(a) for a in answers]
+        return out
+
+    def _record_values(self, rec: RunRecord) -> list[float]:
+        """record_brier, record_brier_<kind>, then answer_<row id> if asked."""
+        log = EventIndex(rec.events)
+        answers = [answer(row, log) for row in self.record]
+        scores = brier_by_kind(self.record, answers)
+        out = [scores["overall"], *(scores.get(k, math.nan) for k in self.record_kinds)]
+        if self.answers:
+            out += [math.nan if a is None else float(a) for a in answers]
         return out

@@ -29,13 +29,14 @@ from typing import Any, TextIO
 import numpy as np
 
 from casim._version import __version__
-from casim.experiment.backends import drain, in_flight_limit, open_backend
+from casim.experiment.backends import Backend, drain, in_flight_limit, open_backend
 from casim.experiment.design import Design, build_design
 from casim.experiment.outputs import OutputPlan
 from casim.experiment.spec import Experiment, load_experiment
 from casim.experiment.store import ResultStore, schema
 from casim.experiment.worker import Chunk, Payload, Row
 from casim.files import write_text_atomic
+from casim.mechanisms import Mechanism, mechanism_names
 from casim.scenario.errors import ScenarioError
 from casim.scenario.window import resolved_window
 
@@ -86,6 +87,7 @@ def payload_for(
         seed=exp.spec.seed,
         replicates=replicates if replicates is not None else exp.spec.replicates,
         common_random_numbers=exp.spec.design.common_random_numbers,
+        mechanisms=exp.mechanisms,
     )
 
 
@@ -165,6 +167,7 @@ def _manifest(exp: Experiment, design: Design, plan: OutputPlan, chunk_runs: int
         "analysis_outputs": list(spec.analysis.outputs),
         "experiment_spec": spec.model_dump(mode="json"),
         "versions": _versions(),
+        "mechanisms": mechanism_names(exp.mechanisms),
         "scenario": exp.scenario.model_dump(mode="json"),
     }
 
@@ -216,42 +219,30 @@ def sweep(
     progress: TextIO | None = None,
     command: Sequence[str] = (),
     design: Design | None = None,
+    mechanisms: Sequence[type[Mechanism]] = (),
 ) -> SweepResult:
     """Run every (point, replicate) of an experiment not yet stored under ``out``.
 
     ``design`` replaces the points the experiment file defines (calibration rounds pass
-    their own). Raises ScenarioError for a bad experiment, or for an output directory that
-    holds another sweep (or this one, without ``resume``).
+    their own). ``mechanisms`` are added to the built-in ones when the experiment is
+    loaded here from its file (an :class:`Experiment` carries its own). Raises
+    ScenarioError for a bad experiment, or for an output directory that holds another
+    sweep (or this one, without ``resume``).
     """
-    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    if isinstance(experiment, Experiment):
+        exp = experiment
+    else:
+        exp = load_experiment(experiment, mechanisms=mechanisms)
     out = Path(out)
     design = design if design is not None else build_design(exp)
     plan = plan_outputs(exp)
-    columns = plan.columns
-    for i, name in enumerate(exp.spec.analysis.outputs):
-        if name not in columns:
-            raise ScenarioError(
-                exp.path, f"analysis.outputs[{i}]", f"an output column ({columns[0]}, ...)", name
-            )
+    _check_analysis_outputs(exp, plan.columns)
     total = design.points * exp.spec.replicates
     chunks = chunks_of(total)
     manifest = _manifest(exp, design, plan, chunks[0].size if chunks else 0)
-    store = ResultStore(out, schema(design.columns, columns))
-    meta = out / "sweep.json"
+    store = ResultStore(out, schema(design.columns, plan.columns))
     done = store.done()
-    if meta.exists() or done:
-        if not resume:
-            raise ScenarioError(
-                out, "--out", "a directory without a sweep in it (or --resume)", "a stored sweep"
-            )
-        stored = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
-        if stored.get("fingerprint") != manifest["fingerprint"]:
-            raise ScenarioError(
-                out,
-                "sweep.json",
-                f"the sweep of this experiment (fingerprint {manifest['fingerprint']})",
-                f"fingerprint {stored.get('fingerprint')}",
-            )
+    _check_resume(out, manifest["fingerprint"], bool(done), resume)
     todo = [c for c in chunks if c.id not in done]
     stored_before = total - sum(c.size for c in todo)
     payload = payload_for(exp, design=design, plan=plan)
@@ -261,41 +252,74 @@ def sweep(
     store.prepare()
     write_text_atomic(out / "experiment.toml", exp.text)
     write_text_atomic(out / "design.csv", _design_csv(design))
-    write_text_atomic(meta, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-
+    write_text_atomic(out / "sweep.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     began = time.perf_counter()
-    bar = _Progress(total, stored_before, progress)
     computed = 0
     if runner is not None:
-
-        def keep(chunk: Chunk, rows: list[Row]) -> None:
-            nonlocal computed
-            store.write(chunk.id, rows)
-            computed += len(rows)
-            bar.update(len(rows))
-
+        bar = _Progress(total, stored_before, progress)
         try:
-            drain(runner, todo, in_flight_limit(backend, jobs), keep)
+            computed = _run_chunks(runner, todo, store, bar, in_flight_limit(backend, jobs))
         finally:
             bar.close()
     failed = _write_failures(store, out)
     seconds = time.perf_counter() - began
+    session = {
+        "command": list(command),
+        "backend": backend,
+        "jobs": jobs,
+        "scheduler": scheduler,
+        "computed": computed,
+        "wall_time_s": round(seconds, 3),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
     with (out / "sessions.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write(
-            json.dumps(
-                {
-                    "command": list(command),
-                    "backend": backend,
-                    "jobs": jobs,
-                    "scheduler": scheduler,
-                    "computed": computed,
-                    "wall_time_s": round(seconds, 3),
-                    "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                }
-            )
-            + "\n"
-        )
+        fh.write(json.dumps(session) + "\n")
     return SweepResult(out, total, stored_before, computed, failed, seconds)
+
+
+def _check_analysis_outputs(exp: Experiment, columns: list[str]) -> None:
+    """Every column ``[analysis] outputs`` names is an output of the sweep."""
+    for i, name in enumerate(exp.spec.analysis.outputs):
+        if name not in columns:
+            raise ScenarioError(
+                exp.path, f"analysis.outputs[{i}]", f"an output column ({columns[0]}, ...)", name
+            )
+
+
+def _check_resume(out: Path, fingerprint: str, stored_runs: bool, resume: bool) -> None:
+    """A directory that holds a sweep is continued only with ``resume``, and only if it
+    holds this sweep (the same fingerprint)."""
+    meta = out / "sweep.json"
+    if not (meta.exists() or stored_runs):
+        return
+    if not resume:
+        raise ScenarioError(
+            out, "--out", "a directory without a sweep in it (or --resume)", "a stored sweep"
+        )
+    stored = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    if stored.get("fingerprint") != fingerprint:
+        raise ScenarioError(
+            out,
+            "sweep.json",
+            f"the sweep of this experiment (fingerprint {fingerprint})",
+            f"fingerprint {stored.get('fingerprint')}",
+        )
+
+
+def _run_chunks(
+    runner: Backend, todo: list[Chunk], store: ResultStore, bar: _Progress, limit: int
+) -> int:
+    """Run the chunks on the backend, storing each as it finishes; the runs computed."""
+    computed = 0
+
+    def keep(chunk: Chunk, rows: list[Row]) -> None:
+        nonlocal computed
+        store.write(chunk.id, rows)
+        computed += len(rows)
+        bar.update(len(rows))
+
+    drain(runner, todo, limit, keep)
+    return computed
 
 
 def _write_failures(store: ResultStore, out: Path) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -19,10 +20,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from casim.experiment.overrides import PathError, apply_values, leaves
+from casim.log import EventKind
+from casim.mechanisms import Mechanism, kinds_of, mechanism_names
 from casim.record import RecordRow, load_record
 from casim.scenario.errors import ScenarioError, format_found
 from casim.scenario.load import load_scenario, load_toml, raise_validation, with_window
-from casim.scenario.schema import EVENT_MODELS, Scenario
+from casim.scenario.schema import Scenario
 from casim.scenario.validate import check_scenario
 from casim.scenario.window import resolved_window
 
@@ -35,27 +38,6 @@ __all__ = [
     "load_experiment",
     "set_checked",
 ]
-
-#: Kinds of the event log that ``event_counts`` may name (the engine's log kinds).
-LOG_KINDS: frozenset[str] = frozenset(
-    {
-        "summit_held",
-        "summit_attended",
-        "summit_postponed",
-        "document_proposed",
-        "document_opened",
-        "treaty_signed",
-        "treaty_deferred",
-        "treaty_ratified",
-        "treaty_in_force",
-        "border_clash",
-        "border_treaty_signed",
-        "border_treaty_ratified",
-        "partner_summit",
-        "partner_summit_attended",
-        *EVENT_MODELS,
-    }
-)
 
 
 class _Strict(BaseModel):
@@ -207,6 +189,7 @@ class Experiment:
     years: tuple[int, ...]  # index years kept
     text: str  # the experiment file as written
     record: tuple[RecordRow, ...] = ()  # rows of outputs.record, if any
+    mechanisms: tuple[type[Mechanism], ...] = ()  # added to the built-in ones
 
     @property
     def name(self) -> str:
@@ -218,11 +201,17 @@ class Experiment:
         h.update(json.dumps(self.spec.model_dump(mode="json"), sort_keys=True).encode())
         h.update(json.dumps(self.scenario.model_dump(mode="json"), sort_keys=True).encode())
         h.update(repr(self.record).encode())
+        if self.mechanisms:
+            h.update(json.dumps(mechanism_names(self.mechanisms)).encode())
         return h.hexdigest()[:16]
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read and validate an experiment file; raise ScenarioError on any defect."""
+def load_experiment(path: str | Path, *, mechanisms: Sequence[type[Mechanism]] = ()) -> Experiment:
+    """Read and validate an experiment file; raise ScenarioError on any defect.
+
+    ``mechanisms`` are added to the built-in ones in every run of the experiment; the
+    event kinds they declare may be counted (``outputs.event_counts``).
+    """
     path = Path(path)
     raw = load_toml(path)
     try:
@@ -239,7 +228,7 @@ def load_experiment(path: str | Path) -> Experiment:
     pin, known = (r.branch, r.branch) if r.branch else (r.pin_until, r.known_until)
     scenario = with_window(base, pin_until=pin, known_until=known, until=r.until, source=str(path))
     _check_parameters(path, spec, scenario)
-    years = _check_outputs(path, spec, scenario)
+    years = _check_outputs(path, spec, scenario, kinds_of(mechanisms))
     record: tuple[RecordRow, ...] = ()
     if spec.outputs.record is not None:
         record_path = Path(spec.outputs.record)
@@ -249,7 +238,7 @@ def load_experiment(path: str | Path) -> Experiment:
             raise ScenarioError(path, "outputs.record", "an existing record file", str(record_path))
         record = load_record(record_path)
     text = path.read_text(encoding="utf-8")
-    return Experiment(path, spec, scenario_path, scenario, years, text, record)
+    return Experiment(path, spec, scenario_path, scenario, years, text, record, tuple(mechanisms))
 
 
 def _check_parameters(path: Path, spec: ExperimentFile, scenario: Scenario) -> None:
@@ -327,7 +316,9 @@ def set_checked(
     return changed
 
 
-def _check_outputs(path: Path, spec: ExperimentFile, scenario: Scenario) -> tuple[int, ...]:
+def _check_outputs(
+    path: Path, spec: ExperimentFile, scenario: Scenario, kinds: Mapping[str, EventKind]
+) -> tuple[int, ...]:
     o = spec.outputs
     _, _, until = resolved_window(scenario)
     span = range(scenario.start.year, until.year + 1)
@@ -345,7 +336,7 @@ def _check_outputs(path: Path, spec: ExperimentFile, scenario: Scenario) -> tupl
         years = tuple(sorted(set(o.index_years)))
     for i, item in enumerate(o.event_counts):
         kind = item.split(":", 1)[0]
-        if kind not in LOG_KINDS:
+        if kind not in kinds:
             raise ScenarioError(
                 path, f"outputs.event_counts[{i}]", "an event kind of the log", repr(item)
             )

@@ -15,6 +15,7 @@ from casim.engine import Engine
 from casim.experiment.design import Design, run_sequence
 from casim.experiment.outputs import OutputPlan
 from casim.experiment.overrides import apply_values
+from casim.mechanisms import Mechanism
 from casim.scenario.schema import Scenario
 
 __all__ = ["Chunk", "Payload", "Row", "install", "run_chunk", "run_chunk_installed"]
@@ -44,6 +45,7 @@ class Payload:
     replicates: int
     common_random_numbers: bool
     keep_panel: bool = False
+    mechanisms: tuple[type[Mechanism], ...] = ()  # added to the built-in ones
 
 
 class _PointCache:
@@ -74,7 +76,14 @@ def run_chunk(payload: Payload, chunk: Chunk, cache: _PointCache | None = None) 
         try:
             scenario = cache.get(payload, point)
             seq = run_sequence(payload.seed, point, replicate, reps, payload.common_random_numbers)
-            rec = Engine(scenario, seq, replicate, payload.seed, panel=payload.keep_panel).run()
+            rec = Engine(
+                scenario,
+                seq,
+                replicate,
+                payload.seed,
+                panel=payload.keep_panel,
+                mechanisms=payload.mechanisms,
+            ).run()
             rows.append(
                 (point, replicate, payload.seed, *params, *payload.outputs.values(rec), None)
             )

@@ -205,7 +205,9 @@ def sign_base(world: World, code: str, doc: Document, present: str) -> tuple[flo
 def ratification_delay(world: World, code: str, rng: np.random.Generator) -> float:
     """Days from signature to ratification: lognormal around the state's median."""
     sigma = world.scenario.parameters.signature.ratification_sigma
-    return float(world.states[code].ratification_days * math.exp(sigma * rng.standard_normal()))
+    return float(
+        world.states[code].spec.ratification_days * math.exp(sigma * rng.standard_normal())
+    )
 
 
 def new_document_launched(world: World, rng: np.random.Generator) -> bool:
@@ -330,5 +332,5 @@ def visit_push(world: World, pair: str, rng: np.random.Generator) -> float:
 def successor_disposition(world: World, code: str, rng: np.random.Generator) -> float:
     """A drawn successor's disposition: Normal(successor_disposition, successor_sd), clipped."""
     sd = world.scenario.parameters.leaders.successor_sd
-    x = world.states[code].successor_disposition + sd * rng.standard_normal()
+    x = world.states[code].spec.successor_disposition + sd * rng.standard_normal()
     return float(min(1.0, max(0.0, x)))

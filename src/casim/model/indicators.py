@@ -1,7 +1,8 @@
 """Yearly indicators read off the world: the integration index's components and the panel.
 
-Pure functions of the world at a year's end; no simpy, no randomness. The weighting of the
-components into the index lives in :mod:`casim.metrics`.
+Pure functions of the world at a year's end; no simpy, no randomness. The components are
+weighted into the index by :func:`index_value`, with the scenario's ``parameters.index``
+weights.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The world state of one run: states, borders, documents, partners, active shocks.
+"""The world state of one run: states and partners (:mod:`casim.model.agents`), borders,
+documents, blocs, the format's meetings and the active shocks.
 
 This module holds data and the derived views that decisions read (effective disposition
 with shocks applied, pull with blocs, tension with decay). It never imports simpy and never
@@ -14,14 +15,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from casim.scenario.schema import DocumentSpec, Effect, Scenario, StateSpec
+from casim.model.agents import PartnerAgent, StateAgent
+from casim.scenario.schema import DocumentSpec, Effect, Scenario
 
 __all__ = [
     "LEVEL_SCORE",
     "ActiveShock",
     "Border",
     "Document",
-    "StateAgent",
     "World",
     "decayed",
     "pair_key",
@@ -41,45 +42,6 @@ _NO_EFFECTS: list[Effect] = []
 
 def _clip(x: float) -> float:
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
-
-
-@dataclass
-class StateAgent:
-    """A state's stance during a run (the scenario's StateSpec is the starting value)."""
-
-    code: str
-    name: str
-    leader: str
-    disposition: float
-    neutrality: float
-    sovereignty: float
-    capability: float
-    ratification_days: float
-    turnover_hazard: float
-    successor_disposition: float
-    position: dict[str, float]
-    salience: dict[str, float]
-    pull: dict[str, float]
-    leaders_seen: int = 1
-    turn_day: float | None = None  # day the sitting leader turned to its own line
-
-    @classmethod
-    def from_spec(cls, code: str, spec: StateSpec, capability: float) -> StateAgent:
-        return cls(
-            code=code,
-            name=spec.name,
-            leader=spec.leader,
-            disposition=spec.disposition,
-            neutrality=spec.neutrality,
-            sovereignty=spec.sovereignty,
-            capability=capability,
-            ratification_days=spec.ratification_days,
-            turnover_hazard=spec.turnover_hazard,
-            successor_disposition=spec.successor_disposition,
-            position=dict(spec.position),
-            salience=dict(spec.salience),
-            pull=dict(spec.pull),
-        )
 
 
 @dataclass
@@ -144,12 +106,11 @@ class World:
     scenario: Scenario
     _day: float = 0.0
     states: dict[str, StateAgent] = field(default_factory=dict)
+    partners: dict[str, PartnerAgent] = field(default_factory=dict)
     participants: list[str] = field(default_factory=list)
     borders: dict[str, Border] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     memberships: dict[str, dict[str, float]] = field(default_factory=dict)  # bloc -> code -> w
-    activity: dict[str, float] = field(default_factory=dict)  # partner -> level at activity_day
-    activity_day: dict[str, float] = field(default_factory=dict)
     shocks: list[ActiveShock] = field(default_factory=list)
     founded: bool = False
     meetings_held: int = 0
@@ -159,7 +120,6 @@ class World:
     year_meeting_levels: dict[str, float] | None = None  # levels at this year's meeting
     settlements_year: int = 0
     documents_generated: int = 0
-    partner_blocs: dict[str, list[str]] = field(default_factory=dict)  # partner -> blocs it leads
     # code -> [(neighbour, pair)]
     neighbours: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _effects_cache: dict[str, list[Effect]] | None = None
@@ -212,10 +172,9 @@ class World:
             weights = {code: 1.0 for code in bloc.members}
             weights.update({code: bloc.observer_weight for code in bloc.observers})
             world.memberships[bid] = weights
-        for pid in scenario.partners:
-            world.partner_blocs[pid] = [
-                b for b, bloc in scenario.blocs.items() if bloc.partner == pid
-            ]
+        for pid, partner in scenario.partners.items():
+            blocs = [b for b, bloc in scenario.blocs.items() if bloc.partner == pid]
+            world.partners[pid] = PartnerAgent(id=pid, spec=partner, blocs=blocs)
         world.founded = scenario.meetings.founded
         world.rotation = list(scenario.meetings.rotation)
         world.trade_bn = scenario.parameters.trade.initial_bn
@@ -316,7 +275,7 @@ class World:
     def _pull(self, code: str, partner: str) -> float:
         value = self.states[code].pull.get(partner, 0.0)
         blocs = self.scenario.blocs
-        for bid in self.partner_blocs[partner]:
+        for bid in self.partners[partner].blocs:
             value += blocs[bid].pull * self.memberships[bid].get(code, 0.0)
         for e in self._effects("pull"):
             if e.partner == partner and (not e.states or code in e.states):
@@ -324,11 +283,20 @@ class World:
         return _clip(value)
 
     def partner_activity(self, partner: str) -> float:
-        level = self.activity.get(partner, 0.0)
+        """A partner's summit activity today (decayed since its last summit)."""
+        agent = self.partners[partner]
+        level = agent.activity
         if level == 0.0:
             return 0.0
         half = self.scenario.parameters.partners.activity_half_life_days
-        return decayed(level, self.day - self.activity_day[partner], half)
+        return decayed(level, self.day - agent.activity_day, half)
+
+    def partner_summit(self, partner: str) -> None:
+        """A partner held a summit today: its activity rises by one."""
+        agent = self.partners[partner]
+        agent.activity = self.partner_activity(partner) + 1.0
+        agent.activity_day = self.day
+        self.activity_changed()
 
     def external_support(self, code: str) -> float:
         """Net pull of partners toward regional formats for one state, in [-1, 1]."""
@@ -353,8 +321,13 @@ class World:
         if terms is None:
             boost = self.scenario.parameters.partners.summit_boost
             terms = self._partner_cache = [
-                (pid, p.favours_bloc, p.regional_support, 1.0 + boost * self.partner_activity(pid))
-                for pid, p in self.scenario.partners.items()
+                (
+                    pid,
+                    p.spec.favours_bloc,
+                    p.spec.regional_support,
+                    1.0 + boost * self.partner_activity(pid),
+                )
+                for pid, p in self.partners.items()
             ]
         return terms
 

@@ -1,6 +1,6 @@
 """Scenario files: schema, loading (with ``extends``), validation and errors.
 
-Imports nothing from the rest of casim; everything else imports from here.
+Imports nothing from the rest of casim but the log's vocabulary (:mod:`casim.log`).
 """
 
 from casim.scenario.errors import ScenarioError

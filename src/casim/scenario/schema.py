@@ -3,15 +3,19 @@
 Every numeric parameter is declared with :func:`param`, which records its unit, range and
 one-line meaning; the scenario file supplies the value and, in a ``sources`` table beside
 it, where the value comes from. Cross-references (state codes, treaty ids, partners) are
-checked in :mod:`casim.scenario.validate`, not here. Nothing in this module reads files.
+checked in :mod:`casim.scenario.validate`, not here. Which scenario event kinds are
+observed outcomes comes from the log's vocabulary (:mod:`casim.log`). Nothing in this
+module reads files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from casim.log import OBSERVED_ORDER
 
 __all__ = [
     "EVENT_MODELS",
@@ -479,34 +483,14 @@ Event = (
     | StanceChange
 )
 
+#: The scenario's event models by kind (the ``kind`` each declares).
 EVENT_MODELS: dict[str, type[EventBase]] = {
-    "summit": Summit,
-    "summit_postponed": SummitPostponed,
-    "treaty_signed": TreatySigned,
-    "treaty_deferred": TreatyDeferred,
-    "treaty_ratified": TreatyRatified,
-    "border_treaty_signed": BorderTreaty,
-    "border_clash": BorderClash,
-    "leader_change": LeaderChange,
-    "shock": Shock,
-    "partner_summit": PartnerSummit,
-    "bloc_join": BlocJoin,
-    "participant_join": ParticipantJoin,
-    "stance_change": StanceChange,
+    get_args(model.model_fields["kind"].annotation)[0]: model for model in get_args(Event)
 }
 
-#: Kinds that are the agents' own decisions: imposed up to the pin date, decided after it.
-OBSERVED_KINDS = frozenset(
-    {
-        "summit",
-        "summit_postponed",
-        "treaty_signed",
-        "treaty_deferred",
-        "treaty_ratified",
-        "border_treaty_signed",
-        "border_clash",
-    }
-)
+#: Scenario kinds that are the agents' own decisions: imposed up to the pin date, decided
+#: after it (declared in the log's vocabulary, :data:`casim.log.KINDS`).
+OBSERVED_KINDS: frozenset[str] = frozenset(OBSERVED_ORDER)
 
 
 class RunWindow(Frozen):

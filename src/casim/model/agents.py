@@ -1,0 +1,65 @@
+"""The actors of one run: the states and the external partners.
+
+An agent holds its scenario spec (the starting values, which never change during a run)
+beside the fields that do change: a state's leader and stances, a partner's activity.
+Data only: decisions read agents through :class:`~casim.model.world.World`, mechanisms
+change them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casim.scenario.schema import PartnerSpec, StateSpec
+
+__all__ = ["PartnerAgent", "StateAgent"]
+
+
+@dataclass(slots=True)
+class StateAgent:
+    """A state during a run: its spec, its capability, and the fields that change."""
+
+    code: str
+    spec: StateSpec
+    capability: float  # share of the states' GDP and population, averaged
+    leader: str
+    disposition: float  # the sitting leader's own line (shocks apply on top, see World)
+    neutrality: float
+    sovereignty: float
+    turnover_hazard: float
+    position: dict[str, float]
+    salience: dict[str, float]
+    pull: dict[str, float]
+    leaders_seen: int = 1
+    turn_day: float | None = None  # day the sitting leader turned to its own line
+
+    @classmethod
+    def from_spec(cls, code: str, spec: StateSpec, capability: float) -> StateAgent:
+        return cls(
+            code=code,
+            spec=spec,
+            capability=capability,
+            leader=spec.leader,
+            disposition=spec.disposition,
+            neutrality=spec.neutrality,
+            sovereignty=spec.sovereignty,
+            turnover_hazard=spec.turnover_hazard,
+            position=dict(spec.position),
+            salience=dict(spec.salience),
+            pull=dict(spec.pull),
+        )
+
+
+@dataclass(slots=True)
+class PartnerAgent:
+    """An external partner during a run: its spec, the blocs it leads, its activity.
+
+    ``activity`` is the level of its summit activity at ``activity_day``; it decays with
+    ``parameters.partners.activity_half_life_days`` (see ``World.partner_activity``).
+    """
+
+    id: str
+    spec: PartnerSpec
+    blocs: list[str]
+    activity: float = 0.0
+    activity_day: float = 0.0
