@@ -81,10 +81,10 @@ def test_report_of_a_directory_that_is_not_a_run(
 
 
 def test_the_command_line_offers_every_kind_plot_draws() -> None:
-    from casim import cli
+    from casim.cli import figures
     from casim.present.plot_run import PLOT_KINDS
 
-    assert cli._PLOT_KINDS == PLOT_KINDS
+    assert figures.PLOT_KINDS == PLOT_KINDS
 
 
 def test_svg_is_byte_identical_across_processes(run_dir: Path, tmp_path: Path) -> None:

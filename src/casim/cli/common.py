@@ -1,0 +1,137 @@
+"""What the subcommands of ``casim`` share: argument types, the run window and ``--set``
+options, and the backend options of ``sweep`` and ``calibrate``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeAlias
+
+from casim.scenario import ScenarioError
+from casim.scenario.schema import Scenario
+
+#: what ``add_subparsers`` returns, to which each subcommand adds its parser
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+__all__ = [
+    "Command",
+    "Subparsers",
+    "add_set_args",
+    "add_window_args",
+    "apply_settings",
+    "iso_date",
+    "positive",
+    "seed",
+    "sweep_options",
+    "window",
+]
+
+#: what a subcommand runs: the parsed arguments and the command line, in; the exit status, out
+Command: TypeAlias = Callable[[argparse.Namespace, Sequence[str]], int]
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an ISO date YYYY-MM-DD, found {text!r}"
+        ) from None
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}")
+    return value
+
+
+def seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, found {text!r}")
+    return value
+
+
+def add_window_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--branch",
+        type=iso_date,
+        metavar="DATE",
+        help="a true forecast from DATE: sets both --pin-until and --known-until",
+    )
+    p.add_argument(
+        "--pin-until", type=iso_date, metavar="DATE", help="impose observed outcomes up to DATE"
+    )
+    p.add_argument(
+        "--known-until", type=iso_date, metavar="DATE", help="keep exogenous events up to DATE"
+    )
+    p.add_argument("--until", type=iso_date, metavar="DATE", help="stop the simulation at DATE")
+
+
+def add_set_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a number of the scenario by its key path, as experiment files name it "
+        "(repeatable): --set states.UZB.turnover_hazard=0.15",
+    )
+
+
+def window(args: argparse.Namespace) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+    """``--pin-until``, ``--known-until`` and ``--until``, with ``--branch`` setting the
+    first two (and refusing either beside it)."""
+    pin, known = args.pin_until, args.known_until
+    if args.branch is not None:
+        if pin is not None or known is not None:
+            given = " and ".join(
+                flag for flag, v in (("--pin-until", pin), ("--known-until", known)) if v
+            )
+            raise ScenarioError(
+                "<command line>", "--branch", "no --pin-until or --known-until beside it", given
+            )
+        pin = known = args.branch
+    return pin, known, args.until
+
+
+def apply_settings(scenario: Scenario, settings: Sequence[str]) -> Scenario:
+    """The scenario with each ``--set KEY=VALUE`` applied and checked, in order."""
+    from casim.experiment.spec import set_checked
+
+    for item in settings:
+        key, eq, text = item.partition("=")
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not eq or not key or not math.isfinite(value):
+            raise ScenarioError("<command line>", "--set", "KEY=NUMBER", item)
+        scenario = set_checked(scenario, key, value, where=f"--set {key}")
+    return scenario
+
+
+def sweep_options(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
+    """The backend options shared by ``sweep`` and ``calibrate``, checked."""
+    if args.scheduler is not None and args.backend != "dask":
+        raise ScenarioError(
+            "<command line>", "--scheduler", "--backend dask beside it", args.scheduler
+        )
+    return {
+        "jobs": args.jobs,
+        "backend": args.backend,
+        "scheduler": args.scheduler,
+        "resume": args.resume,
+        "progress": sys.stderr,
+        "command": ["casim", *argv],
+    }
