@@ -95,3 +95,43 @@ def test_every_kind_can_be_counted(tmp_path: Path) -> None:
     )
     exp = load_experiment(path)
     assert exp.spec.outputs.event_counts == kinds
+
+
+_LOG_READERS = ("experiment/outputs.py",)
+
+
+def _reads_kind(node: ast.expr, path: Path) -> bool:
+    """``events["kind"]``, ``ev.kind``, or a name ``kind`` in a module that reads the log
+    (a sweep's ``design["kind"]`` is not the log's)."""
+    text = ast.unparse(node)
+    if (text.endswith("['kind']") and not text.startswith("design")) or text == "ev.kind":
+        return True
+    return text == "kind" and path.as_posix().endswith(_LOG_READERS)
+
+
+def _compared_kinds() -> set[str]:
+    """String constants compared with an event row's kind anywhere in casim
+    (``ev["kind"] == "treaty_signed"``, ``kind == "border_clash"``, ...)."""
+    found: set[str] = set()
+    for path in (ROOT / "src" / "casim").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Compare) or len(node.comparators) != 1:
+                continue
+            left, right = node.left, node.comparators[0]
+            for this, other in ((left, right), (right, left)):
+                if (
+                    isinstance(this, ast.Constant)
+                    and isinstance(this.value, str)
+                    and _reads_kind(other, path)
+                ):
+                    found.add(this.value)
+    return found
+
+
+def test_kinds_read_off_the_log_are_declared() -> None:
+    from casim.present.plotting import _TIMELINE_ROWS
+
+    compared = _compared_kinds()
+    assert {"treaty_signed", "border_clash", "summit_attended"} <= compared
+    assert compared <= set(KINDS) | set(RECORD_KINDS), compared - set(KINDS) - set(RECORD_KINDS)
+    assert {kind for kind, _ in _TIMELINE_ROWS} <= set(KINDS)

@@ -16,6 +16,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from casim.log import RECORD_KINDS
+
 __all__ = [
     "new_axes",
     "plot_calibration",
@@ -264,13 +266,10 @@ def plot_sensitivity(
     return ax
 
 
-_KIND_COLOURS = {
-    "summit_held": "tab:blue",
-    "summit_head_attended": "tab:orange",
-    "treaty_signed": "tab:green",
-    "border_treaty_signed": "tab:purple",
-    "border_clash_major": "tab:red",
-}
+#: A colour per record kind (the record format's kinds, casim.log.RECORD_KINDS).
+_KIND_COLOURS = dict(
+    zip(RECORD_KINDS, ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:red"), strict=True)
+)
 
 
 def plot_reliability(
@@ -554,6 +553,7 @@ def plot_stances(
     return ax
 
 
+#: The event kinds of the timeline (casim.log.KINDS), a row each, with their labels.
 _TIMELINE_ROWS = (
     ("summit_held", "meeting held (host)"),
     ("summit_postponed", "meeting postponed"),
@@ -594,7 +594,7 @@ def plot_timeline(
                 colour = _heads_colour(share)
             elif kind == "border_clash":
                 colour = "tab:red"
-            filled = origin in ("observed", "exogenous", "assumed", "scheduled")
+            filled = origin != "model"  # imposed or a driver (casim.log.ORIGINS)
             ax.scatter([x], [row], s=60, marker="o", color=colour if filled else "white",
                        edgecolors=colour, linewidths=1.5, zorder=3)  # fmt: skip
             ax.annotate(str(subject), (x, row), textcoords="offset points", xytext=(0, 7),
