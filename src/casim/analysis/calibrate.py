@@ -56,7 +56,13 @@ from casim.analysis.scoring import (
 from casim.experiment.design import Design, build_design
 from casim.experiment.overrides import Segments, apply_values, leaves, nodes_along
 from casim.experiment.runner import sweep
-from casim.experiment.spec import CalibrationSpec, Experiment, ParameterSpec, load_experiment
+from casim.experiment.spec import (
+    CalibrationSpec,
+    Experiment,
+    ExperimentFile,
+    ParameterSpec,
+    load_experiment,
+)
 from casim.files import write_text_atomic
 from casim.paths import default_record
 from casim.record import (
@@ -128,14 +134,30 @@ def load_calibration(path: str | Path) -> Calibration:
     """Read and check a calibration file; any defect is one ScenarioError line."""
     path = Path(path)
     exp = load_experiment(path)
-    spec = exp.spec
+    cal = _check_calibration_table(path, exp.spec)
+    _check_parameters(path, exp)
+    _check_blocks(path, [p.column for p in exp.spec.parameters], cal.blocks)
+    record_path = _record_path(path, exp.spec)
+    fitted, not_fitted = _fitted_rows(path, exp)
+    overlay = _overlay_path(path, cal)
+    return Calibration(_fitting(exp, fitted), cal, overlay, record_path, not_fitted)
+
+
+def _check_calibration_table(path: Path, spec: ExperimentFile) -> CalibrationSpec:
+    """The file's ``[calibration]`` table, once the file is checked to have one, an
+    ``lhs`` design (the first round) and at least one parameter."""
     if spec.calibration is None:
         raise ScenarioError(path, "calibration", "a [calibration] table", "none")
     if spec.design.kind != "lhs":
         raise ScenarioError(path, "design.kind", '"lhs" (the first round)', spec.design.kind)
     if not spec.parameters:
         raise ScenarioError(path, "parameters", "at least one parameter to fit", "none")
-    for i, p in enumerate(spec.parameters):
+    return spec.calibration
+
+
+def _check_parameters(path: Path, exp: Experiment) -> None:
+    """Each parameter is a real-valued leaf outside the events."""
+    for i, p in enumerate(exp.spec.parameters):
         where = f"parameters[{i}]"
         if p.path.startswith("events."):
             raise ScenarioError(
@@ -145,30 +167,46 @@ def load_calibration(path: str | Path) -> Calibration:
             raise ScenarioError(
                 path, f"{where}.path", "a real-valued parameter (not a whole number)", p.path
             )
-    blocks = spec.calibration.blocks
-    if blocks is not None:
-        columns = [p.column for p in spec.parameters]
-        named = [n for block in blocks for n in block]
-        unknown = sorted(set(named) - set(columns))
-        if unknown or sorted(named) != sorted(columns) or not all(blocks):
-            missing = sorted(set(columns) - set(named))
-            twice = sorted({n for n in named if named.count(n) > 1})
-            found = "; ".join(
-                f"{what} {', '.join(names)}"
-                for what, names in (("unknown", unknown), ("missing", missing), ("twice", twice))
-                if names
-            )
-            raise ScenarioError(
-                path,
-                "calibration.blocks",
-                "non-empty groups naming every parameter exactly once",
-                found or "an empty group",
-            )
+
+
+def _check_blocks(path: Path, columns: list[str], blocks: list[list[str]] | None) -> None:
+    """The blocks, if any, are non-empty and name every parameter exactly once."""
+    if blocks is None:
+        return
+    named = [n for block in blocks for n in block]
+    unknown = sorted(set(named) - set(columns))
+    if unknown or sorted(named) != sorted(columns) or not all(blocks):
+        raise ScenarioError(
+            path,
+            "calibration.blocks",
+            "non-empty groups naming every parameter exactly once",
+            _blocks_found(columns, named, unknown) or "an empty group",
+        )
+
+
+def _blocks_found(columns: list[str], named: list[str], unknown: list[str]) -> str:
+    """What is wrong with the names in the blocks: unknown, missing and repeated names."""
+    missing = sorted(set(columns) - set(named))
+    twice = sorted({n for n in named if named.count(n) > 1})
+    return "; ".join(
+        f"{what} {', '.join(names)}"
+        for what, names in (("unknown", unknown), ("missing", missing), ("twice", twice))
+        if names
+    )
+
+
+def _record_path(path: Path, spec: ExperimentFile) -> Path:
+    """The record to fit (``[outputs] record``, relative to the calibration file)."""
     if spec.outputs.record is None:
         raise ScenarioError(path, "outputs.record", "the record file to fit", "none")
     record_path = Path(spec.outputs.record)
     if not record_path.is_absolute():
         record_path = Path(os.path.normpath(path.parent / record_path))
+    return record_path
+
+
+def _fitted_rows(path: Path, exp: Experiment) -> tuple[list[RecordRow], int]:
+    """The record's rows a run can answer honestly, and how many others it has."""
     pin, _known, until = resolved_window(exp.scenario)
     fitted, closed, beyond = scorable(exp.record, pin, until)
     if not fitted:
@@ -178,12 +216,22 @@ def load_calibration(path: str | Path) -> Calibration:
             f"rows whose window closes after {pin} and by {until}",
             f"none ({len(closed)} closed, {len(beyond)} beyond)",
         )
+    return fitted, len(closed) + len(beyond)
+
+
+def _fitting(exp: Experiment, fitted: list[RecordRow]) -> Experiment:
+    """The experiment as the search runs it: the fitted rows only, their answers kept, no
+    index years, common random numbers on."""
+    spec = exp.spec
     outputs = spec.outputs.model_copy(update={"index_years": [], "answers": True})
     design = spec.design.model_copy(update={"common_random_numbers": True})
     spec = spec.model_copy(update={"outputs": outputs, "design": design})
-    exp = dataclasses.replace(exp, spec=spec, years=(), record=tuple(fitted))
-    cal = spec.calibration
-    assert cal is not None
+    return dataclasses.replace(exp, spec=spec, years=(), record=tuple(fitted))
+
+
+def _overlay_path(path: Path, cal: CalibrationSpec) -> Path:
+    """The overlay to write (relative to the calibration file): a .toml file in an
+    existing directory."""
     overlay = Path(cal.overlay)
     if not overlay.is_absolute():
         overlay = path.parent / overlay
@@ -191,7 +239,7 @@ def load_calibration(path: str | Path) -> Calibration:
         raise ScenarioError(
             path, "calibration.overlay", "a .toml file in an existing directory", cal.overlay
         )
-    return Calibration(exp, cal, overlay, record_path, len(closed) + len(beyond))
+    return overlay
 
 
 def point_scores(
@@ -268,28 +316,80 @@ def _given_points(first: Design, names: list[str], values: np.ndarray) -> Design
     )
 
 
-def _evaluate(
-    cal: Calibration,
-    design: Design,
-    replicates: int,
-    out: Path,
-    label: str,
-    fallback: dict[str, float],
-    seed: int | None = None,
-    **run: Any,
-) -> pd.DataFrame:
-    update: dict[str, int] = {"replicates": replicates}
-    if seed is not None:
-        update["seed"] = seed
-    exp = dataclasses.replace(cal.exp, spec=cal.exp.spec.model_copy(update=update))
-    sweep(exp, out, design=design, **run)
-    results = pd.read_parquet(out / "results")
-    scores = point_scores(results, cal.exp.record, fallback)
-    values = pd.DataFrame(design.values, columns=list(design.columns))
-    values.insert(0, "point", range(design.points))
-    frame = values.merge(scores, on="point")
-    frame.insert(0, "round", label)
-    return frame
+@dataclass(frozen=True)
+class _Search:
+    """What every round of a calibration shares: its work directory, the first round's
+    design (later rounds keep its parameter columns), the parameters' ranges, the
+    probabilities that stand in for a question no run answered, and the sweep options."""
+
+    cal: Calibration
+    out: Path
+    first: Design
+    low: np.ndarray
+    high: np.ndarray
+    fallback: dict[str, float]
+    progress: TextIO | None
+    run: dict[str, Any]  # keyword arguments of every sweep
+
+    @property
+    def names(self) -> list[str]:
+        """The parameters' columns, in the file's order."""
+        return [p.column for p in self.cal.exp.spec.parameters]
+
+    @property
+    def staged(self) -> bool:
+        """Whether the search runs by blocks (each stage under its own directory)."""
+        return self.cal.spec.blocks is not None
+
+    def stage_dir(self, stage: int) -> Path:
+        """Where a stage's rounds are written."""
+        return self.out / f"stage-{stage}" if self.staged else self.out
+
+    def design_key(self, stage: int) -> list[int]:
+        """The seed words of a stage's sampled designs (the round number follows)."""
+        seed = self.cal.exp.spec.seed
+        return [seed, _REFINE_TAG, stage] if self.staged else [seed, _REFINE_TAG]
+
+    def say(self, text: str) -> None:
+        """One line of progress, if progress is reported."""
+        if self.progress is not None:
+            self.progress.write(f"calibrate: {text}\n")
+            self.progress.flush()
+
+    def evaluate(
+        self,
+        design: Design,
+        replicates: int,
+        out: Path,
+        label: str,
+        seed: int | None = None,
+    ) -> pd.DataFrame:
+        """Sweep ``design`` under ``out`` and score each point: its values, its Brier per
+        kind and overall, under ``round = label``."""
+        update: dict[str, int] = {"replicates": replicates}
+        if seed is not None:
+            update["seed"] = seed
+        cal = self.cal
+        exp = dataclasses.replace(cal.exp, spec=cal.exp.spec.model_copy(update=update))
+        sweep(exp, out, design=design, **self.run)
+        results = pd.read_parquet(out / "results")
+        scores = point_scores(results, cal.exp.record, self.fallback)
+        values = pd.DataFrame(design.values, columns=list(design.columns))
+        values.insert(0, "point", range(design.points))
+        frame = values.merge(scores, on="point")
+        frame.insert(0, "round", label)
+        return frame
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """What the search found: the fit, its scores and every point evaluated."""
+
+    fitted: dict[str, float]  # parameter column -> value
+    scores: dict[str, float]  # per kind and overall, final_replicates runs
+    validation: dict[str, float]  # the same on fresh streams
+    climatology: dict[str, float]  # the baseline's Brier on the same rows
+    points: pd.DataFrame
 
 
 def calibrate(
@@ -304,14 +404,6 @@ def calibrate(
     command: Sequence[str] = (),
 ) -> CalibrationResult:
     """Run the search, write the overlay and the report; see the module docstring."""
-    out = Path(out)
-    spec, exp = cal.spec, cal.exp
-    params = exp.spec.parameters
-    names = [p.column for p in params]
-    low = np.array([p.low for p in params], dtype=float)
-    high = np.array([p.high for p in params], dtype=float)
-    reference = load_record(default_record())
-    fallback = climatology(reference)
     run: dict[str, Any] = {
         "jobs": jobs,
         "backend": backend,
@@ -320,99 +412,170 @@ def calibrate(
         "progress": progress,
         "command": command,
     }
+    search = _open_search(cal, Path(out), progress, run)
+    frames, best_row = _run_stages(search)
+    validation = _validate(search, best_row[search.names].to_numpy(dtype=float))
+    record = cal.exp.record
+    fit = _Fit(
+        fitted={n: float(best_row[n]) for n in search.names},
+        scores=_scores(best_row),
+        validation=validation,
+        climatology=brier_by_kind(record, [search.fallback.get(r.kind, 0.5) for r in record]),
+        points=pd.concat(frames, ignore_index=True),
+    )
+    written = _write_outputs(cal, search.out, fit, command)
+    return CalibrationResult(
+        fit.fitted,
+        fit.scores["overall"],
+        fit.scores,
+        fit.validation,
+        fit.climatology,
+        fit.points,
+        written,
+        _summary(cal, fit, written),
+    )
 
-    def say(text: str) -> None:
-        if progress is not None:
-            progress.write(f"calibrate: {text}\n")
-            progress.flush()
 
-    first = build_design(exp)  # round 0; later rounds keep its parameter columns
+def _open_search(
+    cal: Calibration, out: Path, progress: TextIO | None, run: dict[str, Any]
+) -> _Search:
+    """The shared state of a search: ranges, fallback probabilities, the first design."""
+    params = cal.exp.spec.parameters
+    low = np.array([p.low for p in params], dtype=float)
+    high = np.array([p.high for p in params], dtype=float)
+    fallback = climatology(load_record(default_record()))
+    first = build_design(cal.exp)  # round 0; later rounds keep its parameter columns
+    return _Search(cal, out, first, low, high, fallback, progress, run)
+
+
+def _run_stages(search: _Search) -> tuple[list[pd.DataFrame], pd.Series]:
+    """Every stage in turn (a single one without blocks), each holding the parameters
+    outside its block at the fit so far (at first their base values). Returns the scored
+    points of every round and the best row of the last stage's final round: the fit."""
+    spec, exp, names = search.cal.spec, search.cal.exp, search.names
     blocks = [[names.index(n) for n in b] for b in spec.blocks or [names]]
-    staged = spec.blocks is not None
-    base = np.clip([_base_value(exp.scenario, p) for p in params], low, high)
-    current, best_row = np.asarray(base, dtype=float), None
+    base = [_base_value(exp.scenario, p) for p in exp.spec.parameters]
+    current = np.asarray(np.clip(base, search.low, search.high), dtype=float)
+    best_row: pd.Series | None = None
     frames: list[pd.DataFrame] = []
     for stage in range(spec.cycles * len(blocks)):
         free = blocks[stage % len(blocks)]
-        where = out / f"stage-{stage}" if staged else out
-        key = [exp.spec.seed, _REFINE_TAG, stage] if staged else [exp.spec.seed, _REFINE_TAG]
-        if staged:
-            say(f"stage {stage}: {', '.join(names[i] for i in free)}")
-        mine: list[pd.DataFrame] = []
-        for k in range(spec.rounds + 1):
-            if k == 0 and not staged:  # the file's own Latin hypercube
-                design = dataclasses.replace(
-                    first, values=np.clip(_round4(first.values), low, high)
-                )
-            else:
-                if k == 0:  # the block over its whole ranges
-                    lo, hi, n = low, high, first.points
-                else:  # the box around this stage's best points so far
-                    seen = pd.concat(mine, ignore_index=True).dropna(subset=["brier"])
-                    top = seen.nsmallest(spec.keep, "brier")[names].to_numpy(dtype=float)
-                    lo, hi = top.min(axis=0), top.max(axis=0)
-                    width = np.where(hi > lo, hi - lo, high - low)
-                    lo = np.maximum(low, lo - spec.margin * width)
-                    hi = np.minimum(high, hi + spec.margin * width)
-                    n = spec.refine_samples
-                design = _box_design(
-                    first, [*key, k], lo, hi, (low, high), n, free=free, held=current
-                )
-            reps = exp.spec.replicates if k == 0 else spec.refine_replicates or exp.spec.replicates
-            say(f"round {k}: {design.points} points x {reps} runs")
-            frame = _evaluate(cal, design, reps, where / f"round-{k}", str(k), fallback, **run)
-            frame.insert(0, "stage", stage)
-            mine.append(frame)
-            say(f"round {k}: best Brier {frame['brier'].min():.4f}")
-        points = pd.concat(mine, ignore_index=True)
-        top_rows = (
-            points.dropna(subset=["brier"])
-            .sort_values(["brier", "round", "point"], kind="stable")
-            .drop_duplicates(subset=names)
-            .head(spec.finalists)
-        )
-        candidates = top_rows[names].to_numpy(dtype=float)
-        if stage > 0:  # the current fit defends its place
-            candidates = np.unique(np.vstack([current[None, :], candidates]), axis=0)
-        say(f"final: {len(candidates)} points x {spec.final_replicates} runs")
-        finalists = _given_points(first, names, candidates)
-        final = _evaluate(
-            cal, finalists, spec.final_replicates, where / "final", "final", fallback, **run
-        )
-        final.insert(0, "stage", stage)
-        frames += [*mine, final]
+        if search.staged:
+            search.say(f"stage {stage}: {', '.join(names[i] for i in free)}")
+        rounds = _search_rounds(search, stage, free, current)
+        final = _final_round(search, stage, rounds, current)
+        frames += [*rounds, final]
         best_row = final.sort_values(["brier", "point"], kind="stable").iloc[0]
         current = best_row[names].to_numpy(dtype=float)
-        say(f"final: best Brier {best_row['brier']:.4f}")
+        search.say(f"final: best Brier {best_row['brier']:.4f}")
     assert best_row is not None
-    points = pd.concat(frames, ignore_index=True)
-    fitted = {n: float(best_row[n]) for n in names}
-    scores = _scores(best_row)
-    fresh = validation_seed(exp.spec.seed)
-    say(f"validation: the fit x {spec.final_replicates} runs on fresh streams (seed {fresh})")
-    the_fit = _given_points(first, names, current[None, :])
-    held = _evaluate(
-        cal, the_fit, spec.final_replicates, out / "validation", "validation", fallback,
-        seed=fresh, **run,
-    )  # fmt: skip
-    validation = _scores(held.iloc[0])
-    say(f"validation: Brier {validation['overall']:.4f}")
-    clim = brier_by_kind(exp.record, [fallback.get(r.kind, 0.5) for r in exp.record])
+    return frames, best_row
 
-    written = _write_outputs(cal, out, points, fitted, scores, validation, clim, command)
-    summary = [
+
+def _search_rounds(
+    search: _Search, stage: int, free: list[int], current: np.ndarray
+) -> list[pd.DataFrame]:
+    """A stage's round 0 and refinement rounds, each swept and scored."""
+    spec, exp = search.cal.spec, search.cal.exp
+    mine: list[pd.DataFrame] = []
+    for k in range(spec.rounds + 1):
+        design = _round_design(search, stage, k, free, current, mine)
+        reps = exp.spec.replicates if k == 0 else spec.refine_replicates or exp.spec.replicates
+        search.say(f"round {k}: {design.points} points x {reps} runs")
+        frame = search.evaluate(design, reps, search.stage_dir(stage) / f"round-{k}", str(k))
+        frame.insert(0, "stage", stage)
+        mine.append(frame)
+        search.say(f"round {k}: best Brier {frame['brier'].min():.4f}")
+    return mine
+
+
+def _round_design(
+    search: _Search,
+    stage: int,
+    k: int,
+    free: list[int],
+    current: np.ndarray,
+    earlier: list[pd.DataFrame],
+) -> Design:
+    """The points of round ``k`` of a stage: without blocks, round 0 is the file's own
+    Latin hypercube; with blocks, a Latin hypercube of the block over its whole ranges;
+    later rounds sample the box around the stage's best points so far (``earlier``).
+    The parameters outside ``free`` keep their ``current`` values."""
+    first, low, high = search.first, search.low, search.high
+    if k == 0 and not search.staged:  # the file's own Latin hypercube
+        return dataclasses.replace(first, values=np.clip(_round4(first.values), low, high))
+    if k == 0:  # the block over its whole ranges
+        lo, hi, n = low, high, first.points
+    else:  # the box around this stage's best points so far
+        lo, hi = _refined_box(search, earlier)
+        n = search.cal.spec.refine_samples
+    key = [*search.design_key(stage), k]
+    return _box_design(first, key, lo, hi, (low, high), n, free=free, held=current)
+
+
+def _refined_box(search: _Search, earlier: list[pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
+    """The box spanned by the ``keep`` best points scored so far, widened by ``margin`` of
+    its width each side (of the range's, where the box is flat), within the ranges."""
+    spec, low, high = search.cal.spec, search.low, search.high
+    seen = pd.concat(earlier, ignore_index=True).dropna(subset=["brier"])
+    top = seen.nsmallest(spec.keep, "brier")[search.names].to_numpy(dtype=float)
+    lo, hi = top.min(axis=0), top.max(axis=0)
+    width = np.where(hi > lo, hi - lo, high - low)
+    return np.maximum(low, lo - spec.margin * width), np.minimum(high, hi + spec.margin * width)
+
+
+def _final_round(
+    search: _Search, stage: int, rounds: list[pd.DataFrame], current: np.ndarray
+) -> pd.DataFrame:
+    """The stage's ``finalists`` best distinct points, and after the first stage the current
+    fit, run again with ``final_replicates`` runs each and scored."""
+    spec, names = search.cal.spec, search.names
+    points = pd.concat(rounds, ignore_index=True)
+    top_rows = (
+        points.dropna(subset=["brier"])
+        .sort_values(["brier", "round", "point"], kind="stable")
+        .drop_duplicates(subset=names)
+        .head(spec.finalists)
+    )
+    candidates = top_rows[names].to_numpy(dtype=float)
+    if stage > 0:  # the current fit defends its place
+        candidates = np.unique(np.vstack([current[None, :], candidates]), axis=0)
+    search.say(f"final: {len(candidates)} points x {spec.final_replicates} runs")
+    finalists = _given_points(search.first, names, candidates)
+    where = search.stage_dir(stage) / "final"
+    final = search.evaluate(finalists, spec.final_replicates, where, "final")
+    final.insert(0, "stage", stage)
+    return final
+
+
+def _validate(search: _Search, fit: np.ndarray) -> dict[str, float]:
+    """The fit's Brier per kind and overall, ``final_replicates`` runs on fresh streams."""
+    runs = search.cal.spec.final_replicates
+    fresh = validation_seed(search.cal.exp.spec.seed)
+    search.say(f"validation: the fit x {runs} runs on fresh streams (seed {fresh})")
+    the_fit = _given_points(search.first, search.names, fit[None, :])
+    held = search.evaluate(the_fit, runs, search.out / "validation", "validation", seed=fresh)
+    validation = _scores(held.iloc[0])
+    search.say(f"validation: Brier {validation['overall']:.4f}")
+    return validation
+
+
+def _summary(cal: Calibration, fit: _Fit, written: list[Path]) -> list[str]:
+    """The lines ``casim calibrate`` prints."""
+    spec, exp = cal.spec, cal.exp
+    names = [p.column for p in exp.spec.parameters]
+    stages = spec.cycles * len(spec.blocks or [names])
+    return [
         f"casim {__version__}: calibrated {len(names)} parameter(s) of {exp.scenario.name} on "
         f"{len(exp.record)} rows of {cal.record_path} ({cal.not_fitted} outside the window)",
-        f"  evaluated {len(points)} points in {spec.cycles * len(blocks)} stage(s) of "
+        f"  evaluated {len(fit.points)} points in {stages} stage(s) of "
         f"{spec.rounds + 1} round(s) and a final round",
-        f"  fit: Brier {scores['overall']:.4f} ({spec.final_replicates} runs), "
-        f"{validation['overall']:.4f} on fresh streams; climatology {clim['overall']:.4f}",
-        *(f"  {n} = {fitted[n]:.4g}" for n in names),
+        f"  fit: Brier {fit.scores['overall']:.4f} ({spec.final_replicates} runs), "
+        f"{fit.validation['overall']:.4f} on fresh streams; "
+        f"climatology {fit.climatology['overall']:.4f}",
+        *(f"  {n} = {fit.fitted[n]:.4g}" for n in names),
         *(f"  wrote {p}" for p in written),
     ]
-    return CalibrationResult(
-        fitted, scores["overall"], scores, validation, clim, points, written, summary
-    )
 
 
 def _scores(row: pd.Series) -> dict[str, float]:
@@ -467,65 +630,98 @@ def overlay_text(
     return "\n".join(lines) + "\n"
 
 
-def _write_outputs(
-    cal: Calibration,
-    out: Path,
-    points: pd.DataFrame,
-    fitted: dict[str, float],
-    scores: dict[str, float],
-    validation: dict[str, float],
-    clim: dict[str, float],
-    command: Sequence[str],
-) -> list[Path]:
-    from casim.present.plotting import plot_calibration, save_figure
+def _write_outputs(cal: Calibration, out: Path, fit: _Fit, command: Sequence[str]) -> list[Path]:
+    """Write the overlay, ``calibration.csv`` (every point), ``report.md`` and
+    ``calibration.png``; return their paths in that order."""
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    cmd = " ".join(command) or f"casim calibrate {cal.exp.path}"
+    return [
+        _write_overlay(cal, fit, cmd, today),
+        _write_points(out, fit.points),
+        _write_report(cal, out, fit, cmd),
+        _write_figure(cal, out, fit),
+    ]
 
+
+def _write_overlay(cal: Calibration, fit: _Fit, cmd: str, today: str) -> Path:
+    """The scenario overlay holding the fit, with its provenance in the header and beside
+    each fitted value."""
     exp = cal.exp
     params = exp.spec.parameters
     ops: dict[str, str] = {p.path: str(p.op) for p in params}
-    values = {p.path: fitted[p.column] for p in params}
+    values = {p.path: fit.fitted[p.column] for p in params}
     scenario = apply_values(exp.scenario, values, ops)
     leaves_set: dict[Segments, float] = {}
     for p in params:
         for segments, value in leaves(scenario, p.path):
             leaves_set[segments] = value
-    digest = hashlib.sha256(cal.record_path.read_bytes()).hexdigest()
-    today = dt.datetime.now(dt.UTC).date().isoformat()
     pin, _known, until = resolved_window(exp.scenario)
-    cmd = " ".join(command) or f"casim calibrate {exp.path}"
-    header = [
+    source = (
+        f"fitted: casim calibrate {exp.path.name} on {cal.record_path.name} "
+        f"(rows closing {pin} to {until}; Brier {fit.scores['overall']:.4f}, "
+        f"climatology {fit.climatology['overall']:.4f}; {today})"
+    )
+    header = _overlay_header(cal, fit, cmd, today)
+    text = overlay_text(exp.scenario_path, cal.overlay, scenario, leaves_set, header, source)
+    write_text_atomic(cal.overlay, text)
+    return cal.overlay
+
+
+def _overlay_header(cal: Calibration, fit: _Fit, cmd: str, today: str) -> list[str]:
+    """The overlay's header comment: what fitted it, on which rows, and the scores."""
+    exp, runs = cal.exp, cal.spec.final_replicates
+    digest = hashlib.sha256(cal.record_path.read_bytes()).hexdigest()
+    pin, _known, until = resolved_window(exp.scenario)
+    return [
         f"casim: {cal.overlay.stem}, fitted by casim calibrate (casim {__version__}), {today}.",
         "",
         f"Calibration file: {exp.path}",
         f"Command: {cmd}",
         f"Record: {cal.record_path} (sha256 {digest[:16]}), {len(exp.record)} rows fitted:",
         f"  windows closing after {pin} and by {until}.",
-        f"Score of the fit: ensemble Brier {scores['overall']:.4f} (mean over kinds, "
-        f"{cal.spec.final_replicates} runs, seed {exp.spec.seed});",
-        f"  on fresh streams {validation['overall']:.4f} ({cal.spec.final_replicates} runs, "
+        f"Score of the fit: ensemble Brier {fit.scores['overall']:.4f} (mean over kinds, "
+        f"{runs} runs, seed {exp.spec.seed});",
+        f"  on fresh streams {fit.validation['overall']:.4f} ({runs} runs, "
         f"seed {validation_seed(exp.spec.seed)}; the score to expect);",
-        f"  climatology on the same rows {clim['overall']:.4f}.",
+        f"  climatology on the same rows {fit.climatology['overall']:.4f}.",
         "Do not edit by hand: run the command again.",
     ]
-    source = (
-        f"fitted: casim calibrate {exp.path.name} on {cal.record_path.name} "
-        f"(rows closing {pin} to {until}; Brier {scores['overall']:.4f}, "
-        f"climatology {clim['overall']:.4f}; {today})"
-    )
-    text = overlay_text(exp.scenario_path, cal.overlay, scenario, leaves_set, header, source)
-    paths: list[Path] = []
-    write_text_atomic(cal.overlay, text)
-    paths.append(cal.overlay)
 
+
+def _write_points(out: Path, points: pd.DataFrame) -> Path:
+    """``calibration.csv``: every point evaluated, its round and its scores."""
     table = out / "calibration.csv"
     points.to_csv(table, index=False, float_format="%.6g", lineterminator="\n")
-    paths.append(table)
-    base = {p.column: _base_value(exp.scenario, p) for p in params}
+    return table
+
+
+def _write_report(cal: Calibration, out: Path, fit: _Fit, cmd: str) -> Path:
+    """``report.md``: the rows fitted, the parameters and the scores."""
+    exp = cal.exp
+    pin, _known, until = resolved_window(exp.scenario)
     md = [
         f"# Calibration of {exp.scenario.name}: {exp.name}",
         "",
         f"Fitted on {len(exp.record)} rows of `{cal.record_path}` "
         f"(windows closing after {pin} and by {until}); command `{cmd}`.",
         "",
+        *_parameter_table(exp, fit.fitted),
+        "",
+        *_score_table(fit),
+        "",
+        "![score against each parameter](calibration.png)",
+        "",
+    ]
+    report = out / "report.md"
+    report.write_text("\n".join(md), encoding="utf-8", newline="\n")
+    return report
+
+
+def _parameter_table(exp: Experiment, fitted: dict[str, float]) -> list[str]:
+    """The report's table of parameters: path, op, range, base value and fitted value."""
+    params = exp.spec.parameters
+    base = {p.column: _base_value(exp.scenario, p) for p in params}
+    return [
         "| parameter | key path | op | range | base value | fitted |",
         "|---|---|---|---|---|---|",
         *(
@@ -533,29 +729,35 @@ def _write_outputs(
             f"{base[p.column]:.4g} | {fitted[p.column]:.4g} |"
             for p in params
         ),
-        "",
+    ]
+
+
+def _score_table(fit: _Fit) -> list[str]:
+    """The report's table of scores per kind and overall, beside the fresh streams' and
+    the climatology's."""
+    return [
         "| kind | Brier of the fit | on fresh streams | climatology |",
         "|---|---|---|---|",
         *(
-            f"| {k} | {scores[k]:.4f} | {validation.get(k, math.nan):.4f} | "
-            f"{clim.get(k, math.nan):.4f} |"
+            f"| {k} | {fit.scores[k]:.4f} | {fit.validation.get(k, math.nan):.4f} | "
+            f"{fit.climatology.get(k, math.nan):.4f} |"
             for k in [*RECORD_KINDS, "overall"]
-            if k in scores
+            if k in fit.scores
         ),
-        "",
-        "![score against each parameter](calibration.png)",
-        "",
     ]
-    report = out / "report.md"
-    report.write_text("\n".join(md), encoding="utf-8", newline="\n")
-    paths.append(report)
+
+
+def _write_figure(cal: Calibration, out: Path, fit: _Fit) -> Path:
+    """``calibration.png``: the score of every point against each parameter."""
+    from casim.present.plotting import plot_calibration, save_figure
+
+    exp = cal.exp
     fig = plot_calibration(
-        points.dropna(subset=["brier"]),
-        [p.column for p in params],
-        best=fitted,
+        fit.points.dropna(subset=["brier"]),
+        [p.column for p in exp.spec.parameters],
+        best=fit.fitted,
         title=f"Calibration of {exp.scenario.name}: ensemble Brier against each parameter",
     )
     png = out / "calibration.png"
     save_figure(fig, png)
-    paths.append(png)
-    return paths
+    return png

@@ -93,47 +93,9 @@ def forecast(
     Raises RunFailed if a run raises.
     """
     pin, _known, until = resolved_window(scenario)
-    scored, closed, beyond = scorable(record, pin, until)
-    if not scored:
-        raise ScenarioError(
-            record_path,
-            "",
-            f"rows whose window closes after the pin date {pin} and by {until}",
-            f"none ({len(closed)} closed by the pin date, {len(beyond)} beyond the end)",
-        )
-    plan = OutputPlan(
-        years=(),
-        components=False,
-        event_counts=(),
-        signatures=(),
-        settlements=(),
-        record=tuple(scored),
-        answers=True,
-    )
-    payload = Payload(
-        scenario=scenario,
-        design=Design("grid", (), (), (), np.zeros((1, 0)), {}),
-        outputs=plan,
-        seed=seed,
-        replicates=runs,
-        common_random_numbers=True,
-    )
-    first = 3 + plan.columns.index(f"answer_{scored[0].id}")
-    answers: list[list[float]] = [[] for _ in range(runs)]
-
-    def keep(chunk: Chunk, rows: list[Row]) -> None:
-        for row in rows:
-            if row[-1] is not None:
-                raise RunFailed(f"run {row[1]} (seed {seed}) failed: {row[-1]}")
-            values = row[first : first + len(scored)]
-            answers[int(str(row[1]))] = [float(v) for v in values]  # type: ignore[arg-type]
-        if progress is not None:
-            done = sum(1 for a in answers if a)
-            progress.write(f"score: {done}/{runs} runs\n")
-            progress.flush()
-
-    runner = open_backend(payload, backend, jobs, scheduler)
-    drain(runner, chunks_of(runs), in_flight_limit(backend, jobs), keep)
+    scored, closed, beyond = _scorable_rows(record, pin, until, record_path)
+    payload = _ensemble_payload(scenario, scored, runs, seed)
+    answers = _run_ensemble(payload, scored, jobs, backend, scheduler, progress)
     rates = climatology(reference)
     probs, answered = ensemble_probabilities(scored, answers, rates)
     clim = [rates.get(r.kind, 0.5) for r in scored]
@@ -155,6 +117,76 @@ def forecast(
         scores_climatology=brier_by_kind(scored, clim),
         scores_persistence=brier_by_kind(scored, pers),
     )
+
+
+def _scorable_rows(
+    record: Sequence[RecordRow], pin: dt.date, until: dt.date, record_path: str | Path
+) -> tuple[list[RecordRow], list[RecordRow], list[RecordRow]]:
+    """The record split as :func:`casim.record.scorable` does (scored, closed, beyond);
+    raises ScenarioError when no row is left to score."""
+    scored, closed, beyond = scorable(record, pin, until)
+    if not scored:
+        raise ScenarioError(
+            record_path,
+            "",
+            f"rows whose window closes after the pin date {pin} and by {until}",
+            f"none ({len(closed)} closed by the pin date, {len(beyond)} beyond the end)",
+        )
+    return scored, closed, beyond
+
+
+def _ensemble_payload(
+    scenario: Scenario, scored: Sequence[RecordRow], runs: int, seed: int
+) -> Payload:
+    """One design point (the scenario as it is), ``runs`` replicates on common random
+    numbers, each run writing its answers to the ``scored`` rows and nothing else."""
+    plan = OutputPlan(
+        years=(),
+        components=False,
+        event_counts=(),
+        signatures=(),
+        settlements=(),
+        record=tuple(scored),
+        answers=True,
+    )
+    return Payload(
+        scenario=scenario,
+        design=Design("grid", (), (), (), np.zeros((1, 0)), {}),
+        outputs=plan,
+        seed=seed,
+        replicates=runs,
+        common_random_numbers=True,
+    )
+
+
+def _run_ensemble(
+    payload: Payload,
+    scored: Sequence[RecordRow],
+    jobs: int,
+    backend: str,
+    scheduler: str | None,
+    progress: TextIO | None,
+) -> list[list[float]]:
+    """Each run's answers to the ``scored`` rows, in run order; raises RunFailed if a run
+    raises."""
+    runs, seed = payload.replicates, payload.seed
+    first = 3 + payload.outputs.columns.index(f"answer_{scored[0].id}")
+    answers: list[list[float]] = [[] for _ in range(runs)]
+
+    def keep(chunk: Chunk, rows: list[Row]) -> None:
+        for row in rows:
+            if row[-1] is not None:
+                raise RunFailed(f"run {row[1]} (seed {seed}) failed: {row[-1]}")
+            values = row[first : first + len(scored)]
+            answers[int(str(row[1]))] = [float(v) for v in values]  # type: ignore[arg-type]
+        if progress is not None:
+            done = sum(1 for a in answers if a)
+            progress.write(f"score: {done}/{runs} runs\n")
+            progress.flush()
+
+    runner = open_backend(payload, backend, jobs, scheduler)
+    drain(runner, chunks_of(runs), in_flight_limit(backend, jobs), keep)
+    return answers
 
 
 def forecast_csv(fc: Forecast) -> str:

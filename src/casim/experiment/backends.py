@@ -34,13 +34,6 @@ class Backend(Protocol):
     def close(self, cancel: bool = False) -> None: ...
 
 
-class _Done:
-    """A finished result, for the in-process backend."""
-
-    def __init__(self, rows: list[Row]) -> None:
-        self.rows = rows
-
-
 class InProcess:
     """``--jobs 1``: chunks run here, one at a time, when they are waited for."""
 

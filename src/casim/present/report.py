@@ -10,13 +10,14 @@ import html
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib.axes import Axes
 
 from casim._version import __version__
 from casim.files import write_text_atomic
-from casim.present.plot_run import PLOT_KINDS, draw, read_result_dir
+from casim.present.plot_run import PLOT_KINDS, RunDir, draw, read_result_dir
 from casim.present.plotting import save
 
 __all__ = ["write_report"]
@@ -47,13 +48,28 @@ def write_report(result_dir: Path) -> Path:
     """Write ``result_dir/report.html`` and return its path."""
     result_dir = Path(result_dir)
     data = read_result_dir(result_dir)
-    manifest, events, index = data.manifest, data.events, data.index
-    window = manifest["window"]
-    name = data.name
-    weights = data.weights
-    runs = int(index["run"].nunique())
+    runs = int(data.index["run"].nunique())
+    summary = _index_summary(data.index, data.weights)
+    counts = _event_counts(data.events)
+    signers = _signers(data.events, runs)
+    figures = _figures(data)
+    parts = [
+        *_page_head(data, runs),
+        *_figure_sections(figures),
+        *_table_sections(summary, signers, counts),
+        *_manifest_section(data.manifest),
+        "</body></html>",
+    ]
+    out = result_dir / "report.html"
+    write_text_atomic(out, "\n".join(parts) + "\n")
+    return out
+
+
+def _index_summary(index: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+    """Per year: whether it is pinned, the index's 5%, 50% and 95% quantiles over runs and
+    the mean of each component."""
     by_year = index.groupby("year")["index"]
-    summary = pd.DataFrame(
+    return pd.DataFrame(
         {
             "year": sorted(index["year"].unique()),
             "pinned": index.groupby("year")["pinned"].all().to_numpy(),
@@ -63,12 +79,22 @@ def write_report(result_dir: Path) -> Path:
             **{c: index.groupby("year")[c].mean().to_numpy() for c in weights},
         }
     )
+
+
+def _event_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Events per kind (rows) and origin (columns), over all runs."""
     counts = (
         events.groupby(["kind", "origin"]).size().unstack(fill_value=0).reset_index()
         if len(events)
         else pd.DataFrame()
     )
     counts.columns.name = None
+    return counts
+
+
+def _signers(events: pd.DataFrame, runs: int) -> pd.DataFrame:
+    """Per document and state: the runs in which it signed, their share and the first
+    year of signature."""
     signed = events[events["kind"] == "treaty_signed"]
     signers = (
         signed.assign(year=signed["date"].str[:4])
@@ -78,8 +104,14 @@ def write_report(result_dir: Path) -> Path:
         .rename(columns={"object": "document", "subject": "state"})
     )
     signers["share of runs"] = signers["runs"] / runs
+    return signers
+
+
+def _figures(data: RunDir) -> list[tuple[str, Axes]]:
+    """Each figure of ``PLOT_KINDS`` under its heading: the timeline of the first run,
+    the relations at the end of the default year."""
     last = data.default_year
-    first_run = int(events["run"].min())
+    first_run = int(data.events["run"].min())
     headings = {
         "fan": "Integration index",
         "components": "Components of the index",
@@ -87,12 +119,18 @@ def write_report(result_dir: Path) -> Path:
         "timeline": f"Events of run {first_run}",
         "relations": f"Border tension, end of {last}",
     }
-    figures = [
+    return [
         (headings[kind], draw(data, kind, run=first_run, year=last, named=False))
         for kind in PLOT_KINDS
     ]
+
+
+def _page_head(data: RunDir, runs: int) -> list[str]:
+    """The page's head, its title and a note on the runs, the window and the directory."""
     esc = html.escape
-    parts = [
+    manifest, name = data.manifest, data.name
+    window = manifest["window"]
+    return [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>casim report: {esc(name)}</title><style>{_STYLE}</style></head><body>",
@@ -101,11 +139,23 @@ def write_report(result_dir: Path) -> Path:
         f"imposed to {window['pin_until']}, exogenous events known to "
         f"{window['known_until']}, simulated to {window['until']}. casim "
         f"{esc(str(manifest.get('casim_version', __version__)))}; directory "
-        f"<code>{esc(str(result_dir))}</code>.</p>",
+        f"<code>{esc(str(data.path))}</code>.</p>",
     ]
+
+
+def _figure_sections(figures: list[tuple[str, Axes]]) -> list[str]:
+    """A section per figure: its heading and the figure as an embedded PNG."""
+    parts: list[str] = []
     for title, ax in figures:
-        parts += [f"<h2>{esc(title)}</h2>", _png(ax)]
-    parts += [
+        parts += [f"<h2>{html.escape(title)}</h2>", _png(ax)]
+    return parts
+
+
+def _table_sections(
+    summary: pd.DataFrame, signers: pd.DataFrame, counts: pd.DataFrame
+) -> list[str]:
+    """The sections of tables: the index per year, the signatures, the events."""
+    return [
         "<h2>Index per year</h2>",
         '<p class="note">Quantiles of the index over runs; components are means (0-1).</p>',
         _table(summary),
@@ -113,12 +163,14 @@ def write_report(result_dir: Path) -> Path:
         _table(signers) if len(signers) else "<p>none</p>",
         "<h2>Events by kind and origin</h2>",
         _table(counts) if len(counts) else "<p>none</p>",
+    ]
+
+
+def _manifest_section(manifest: dict[str, Any]) -> list[str]:
+    """The manifest, folded, as indented JSON."""
+    return [
         "<h2>Manifest</h2>",
         "<details><summary>resolved scenario, seeds, versions, command</summary><pre>",
-        esc(json.dumps(manifest, indent=2, sort_keys=True)),
+        html.escape(json.dumps(manifest, indent=2, sort_keys=True)),
         "</pre></details>",
-        "</body></html>",
     ]
-    out = result_dir / "report.html"
-    write_text_atomic(out, "\n".join(parts) + "\n")
-    return out

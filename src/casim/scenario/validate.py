@@ -63,11 +63,12 @@ def _sourced(obj: BaseModel, loc: Loc) -> Iterator[tuple[Sourced, Loc]]:
                     yield from _sourced(item, (*loc, name, key))
 
 
-def _documented(model: type[BaseModel]) -> list[str]:
+def _documented(model: type[BaseModel], unit: str | None = None) -> list[str]:
+    """The fields of ``model`` declared as documented parameters (of ``unit``, if given)."""
     out = []
     for name, info in model.model_fields.items():
         extra = info.json_schema_extra
-        if isinstance(extra, dict) and "unit" in extra:
+        if isinstance(extra, dict) and "unit" in extra and unit in (None, extra["unit"]):
             out.append(name)
     return out
 
@@ -103,6 +104,24 @@ def _mmdd(text: str, year: int = 2001) -> dt.date | None:
 
 
 def _check_top(s: Scenario) -> None:
+    """The scenario's own tables, one check each, in this order."""
+    for check in (
+        _check_dates,
+        _check_dimensions,
+        _check_participants,
+        _check_states,
+        _check_partners,
+        _check_blocs,
+        _check_borders,
+        _check_documents,
+        _check_meetings,
+        _check_parameters,
+    ):
+        check(s)
+
+
+def _check_dates(s: Scenario) -> None:
+    """The end follows the start; the run window's dates fall between them."""
     _need(s.start < s.end, ("end",), f"a date after start {s.start}", str(s.end))
     for name in ("pin_until", "known_until", "until"):
         value = getattr(s.run, name)
@@ -115,11 +134,22 @@ def _check_top(s: Scenario) -> None:
             )
     if s.run.until is not None:
         _need(s.run.until > s.start, ("run", "until"), f"a date after {s.start}", str(s.run.until))
+
+
+def _check_dimensions(s: Scenario) -> None:
     _need(
         len(set(s.dimensions)) == len(s.dimensions), ("dimensions",), "distinct names", s.dimensions
     )
+
+
+def _check_participants(s: Scenario) -> None:
     for i, code in enumerate(s.participants):
         _need(code in s.states, ("participants", i), "a state code of [states]", repr(code))
+
+
+def _check_states(s: Scenario) -> None:
+    """Each state: an ISO alpha-3 code, a position and a salience on every dimension, a
+    pull toward known partners, every value from 0 to 1."""
     dims = set(s.dimensions)
     for code, st in s.states.items():
         _need(
@@ -141,6 +171,9 @@ def _check_top(s: Scenario) -> None:
         for key, v in st.pull.items():
             _need(key in s.partners, ("states", code, "pull", key), "a partner of [partners]", key)
             _need(0 <= v <= 1, ("states", code, "pull", key), "a number from 0 to 1", v)
+
+
+def _check_partners(s: Scenario) -> None:
     for pid, partner in s.partners.items():
         if partner.favours_bloc is not None:
             _need(
@@ -149,6 +182,9 @@ def _check_top(s: Scenario) -> None:
                 "a bloc of [blocs]",
                 repr(partner.favours_bloc),
             )
+
+
+def _check_blocs(s: Scenario) -> None:
     for bid, bloc in s.blocs.items():
         _need(
             bloc.partner in s.partners, ("blocs", bid, "partner"), "a partner", repr(bloc.partner)
@@ -156,6 +192,9 @@ def _check_top(s: Scenario) -> None:
         for group in ("members", "observers"):
             for i, code in enumerate(getattr(bloc, group)):
                 _need(code in s.states, ("blocs", bid, group, i), "a state code", repr(code))
+
+
+def _check_borders(s: Scenario) -> None:
     for pair in s.borders:
         _need(
             _pair_ok(pair, s.states),
@@ -163,6 +202,11 @@ def _check_top(s: Scenario) -> None:
             "two state codes in alphabetical order joined by '-'",
             repr(pair),
         )
+
+
+def _check_documents(s: Scenario) -> None:
+    """Each document's scope and wording tables name dimensions; wordings are from 0 to 1."""
+    dims = set(s.dimensions)
     for did, doc in s.documents.items():
         for i, dim in enumerate(doc.scope):
             _need(dim in dims, ("documents", did, "scope", i), f"one of {sorted(dims)}", repr(dim))
@@ -170,6 +214,10 @@ def _check_top(s: Scenario) -> None:
             for key, v in getattr(doc, table).items():
                 _need(key in dims, ("documents", did, table, key), "a dimension", repr(key))
                 _need(0 <= v <= 1, ("documents", did, table, key), "a number from 0 to 1", v)
+
+
+def _check_meetings(s: Scenario) -> None:
+    """The initiator and the hosts are states; the meeting window is a real MM-DD span."""
     m = s.meetings
     _need(m.initiator in s.states, ("meetings", "initiator"), "a state code", repr(m.initiator))
     _need(len(m.rotation) > 0, ("meetings", "rotation"), "at least one host", m.rotation)
@@ -185,6 +233,11 @@ def _check_top(s: Scenario) -> None:
         f"a day on or after {m.window_start}",
         m.window_end,
     )
+
+
+def _check_parameters(s: Scenario) -> None:
+    """The parameters that refer to the scenario's dimensions or to each other."""
+    dims = set(s.dimensions)
     sec = s.parameters.signature.security_dimension
     _need(
         sec in dims,
@@ -192,9 +245,8 @@ def _check_top(s: Scenario) -> None:
         f"one of {sorted(dims)}",
         repr(sec),
     )
-    w = s.parameters.index
     _need(
-        w.meetings + w.treaties + w.borders + w.calm + w.trade > 0,
+        _weight_sum(s.parameters.index) > 0,
         ("parameters", "index"),
         "weights with a positive sum",
         "all zero",
@@ -215,66 +267,83 @@ def _check_top(s: Scenario) -> None:
     )
 
 
+def _weight_sum(weights: BaseModel) -> float:
+    """The sum of a table's weights: its fields declared with the unit "weight" (for the
+    index, one per component; its ``sources`` is not one)."""
+    return sum(float(getattr(weights, name)) for name in _documented(type(weights), "weight"))
+
+
 def _check_event(s: Scenario, e: EventBase) -> None:
+    """An event's date falls within the scenario; what it names exists."""
     loc: Loc = ("events", e.id)
     _need(
         s.start <= e.date <= s.end, (*loc, "date"), f"a date from {s.start} to {s.end}", str(e.date)
     )
-
-    def state(code: str, key: str) -> None:
-        _need(code in s.states, (*loc, key), "a state code of [states]", repr(code))
-
-    def pair(text: str, key: str = "pair") -> None:
-        _need(text in s.borders, (*loc, key), "a border pair of [borders]", repr(text))
-
-    def treaty(tid: str) -> None:
-        _need(tid in s.documents, (*loc, "treaty"), "a document id of [documents]", repr(tid))
-
     if isinstance(e, Summit | SummitPostponed):
-        state(e.host, "host")
+        _state_ref(s, loc, e.host, "host")
     if isinstance(e, Summit | PartnerSummit):
         for code in e.delegations:
             _need(code in s.states, (*loc, "delegations", code), "a state code", repr(code))
     if isinstance(e, TreatySigned | TreatyDeferred | TreatyRatified):
-        state(e.state, "state")
-        treaty(e.treaty)
+        _state_ref(s, loc, e.state, "state")
+        _need(
+            e.treaty in s.documents,
+            (*loc, "treaty"),
+            "a document id of [documents]",
+            repr(e.treaty),
+        )
     if isinstance(e, BorderTreaty | BorderClash):
-        pair(e.pair)
+        _need(e.pair in s.borders, (*loc, "pair"), "a border pair of [borders]", repr(e.pair))
     if isinstance(e, LeaderChange | ParticipantJoin | BlocJoin | StanceChange):
-        state(e.state, "state")
+        _state_ref(s, loc, e.state, "state")
     if isinstance(e, PartnerSummit):
         _need(e.partner in s.partners, (*loc, "partner"), "a partner", repr(e.partner))
         if e.host is not None:
-            state(e.host, "host")
+            _state_ref(s, loc, e.host, "host")
     if isinstance(e, BlocJoin):
         _need(e.bloc in s.blocs, (*loc, "bloc"), "a bloc of [blocs]", repr(e.bloc))
     if isinstance(e, StanceChange):
-        if e.field in ("position", "salience"):
-            _need(e.key in s.dimensions, (*loc, "key"), "a dimension", format_found(e.key))
-        elif e.field == "pull":
-            _need(e.key in s.partners, (*loc, "key"), "a partner", format_found(e.key))
-        else:
-            _need(e.key is None, (*loc, "key"), "no key for this field", repr(e.key))
+        _check_stance_key(s, e, loc)
     if isinstance(e, Shock):
-        if e.end is not None:
-            _need(e.end >= e.date, (*loc, "end"), f"a date on or after {e.date}", str(e.end))
-        for i, eff in enumerate(e.effects):
-            for j, code in enumerate(eff.states):
-                _need(code in s.states, (*loc, "effects", i, "states", j), "a state code", code)
-            if eff.target == "pull":
-                _need(
-                    eff.partner in s.partners,
-                    (*loc, "effects", i, "partner"),
-                    "a partner for a pull effect",
-                    format_found(eff.partner),
-                )
-            if eff.target in ("tension", "mediation"):
-                _need(
-                    eff.pair in s.borders,
-                    (*loc, "effects", i, "pair"),
-                    f"a border pair for a {eff.target} effect",
-                    format_found(eff.pair),
-                )
+        _check_shock(s, e, loc)
+
+
+def _state_ref(s: Scenario, loc: Loc, code: str, key: str) -> None:
+    _need(code in s.states, (*loc, key), "a state code of [states]", repr(code))
+
+
+def _check_stance_key(s: Scenario, e: StanceChange, loc: Loc) -> None:
+    """A dimension for a position or salience, a partner for a pull, else no key."""
+    if e.field in ("position", "salience"):
+        _need(e.key in s.dimensions, (*loc, "key"), "a dimension", format_found(e.key))
+    elif e.field == "pull":
+        _need(e.key in s.partners, (*loc, "key"), "a partner", format_found(e.key))
+    else:
+        _need(e.key is None, (*loc, "key"), "no key for this field", repr(e.key))
+
+
+def _check_shock(s: Scenario, e: Shock, loc: Loc) -> None:
+    """A shock ends on or after its start; its effects name states, partners and pairs
+    that exist."""
+    if e.end is not None:
+        _need(e.end >= e.date, (*loc, "end"), f"a date on or after {e.date}", str(e.end))
+    for i, eff in enumerate(e.effects):
+        for j, code in enumerate(eff.states):
+            _need(code in s.states, (*loc, "effects", i, "states", j), "a state code", code)
+        if eff.target == "pull":
+            _need(
+                eff.partner in s.partners,
+                (*loc, "effects", i, "partner"),
+                "a partner for a pull effect",
+                format_found(eff.partner),
+            )
+        if eff.target in ("tension", "mediation"):
+            _need(
+                eff.pair in s.borders,
+                (*loc, "effects", i, "pair"),
+                f"a border pair for a {eff.target} effect",
+                format_found(eff.pair),
+            )
 
 
 def check_scenario(scenario: Scenario) -> Problem | None:
