@@ -77,7 +77,7 @@ def per_event_ratio(runs: int) -> tuple[float, float, float, float]:
     for r in range(runs):
         engine = Engine(scenario, run_sequence(1, 0, r, runs, True), r, 1)
         engine.run()
-        events += next(engine.env._eid)  # events SimPy scheduled in this run
+        events += next(engine.kernel.env._eid)  # events SimPy scheduled in this run
     casim_s = time.perf_counter() - began
     per_run = events // runs
 

@@ -61,7 +61,6 @@ class Engine:
         self.kernel = Kernel(
             scenario.start, resolved_window(scenario), self.record, self.world.advance
         )
-        self.env = self.kernel.env
         self.sim = Sim(self.kernel, self.world, scenario, Streams(seq), keep_panel=panel)
         self.mechanisms = [cls(self.sim) for cls in assembled(mechanisms)]
         self.sim.handlers = _handlers(self.mechanisms)

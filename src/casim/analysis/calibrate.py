@@ -328,8 +328,7 @@ class _Search:
     low: np.ndarray
     high: np.ndarray
     fallback: dict[str, float]
-    progress: TextIO | None
-    run: dict[str, Any]  # keyword arguments of every sweep
+    run: dict[str, Any]  # keyword arguments of every sweep (progress among them)
 
     @property
     def names(self) -> list[str]:
@@ -352,9 +351,10 @@ class _Search:
 
     def say(self, text: str) -> None:
         """One line of progress, if progress is reported."""
-        if self.progress is not None:
-            self.progress.write(f"calibrate: {text}\n")
-            self.progress.flush()
+        progress: TextIO | None = self.run["progress"]
+        if progress is not None:
+            progress.write(f"calibrate: {text}\n")
+            progress.flush()
 
     def evaluate(
         self,
@@ -412,7 +412,7 @@ def calibrate(
         "progress": progress,
         "command": command,
     }
-    search = _open_search(cal, Path(out), progress, run)
+    search = _open_search(cal, Path(out), run)
     frames, best_row = _run_stages(search)
     validation = _validate(search, best_row[search.names].to_numpy(dtype=float))
     record = cal.exp.record
@@ -436,16 +436,14 @@ def calibrate(
     )
 
 
-def _open_search(
-    cal: Calibration, out: Path, progress: TextIO | None, run: dict[str, Any]
-) -> _Search:
+def _open_search(cal: Calibration, out: Path, run: dict[str, Any]) -> _Search:
     """The shared state of a search: ranges, fallback probabilities, the first design."""
     params = cal.exp.spec.parameters
     low = np.array([p.low for p in params], dtype=float)
     high = np.array([p.high for p in params], dtype=float)
     fallback = climatology(load_record(default_record()))
     first = build_design(cal.exp)  # round 0; later rounds keep its parameter columns
-    return _Search(cal, out, first, low, high, fallback, progress, run)
+    return _Search(cal, out, first, low, high, fallback, run)
 
 
 def _run_stages(search: _Search) -> tuple[list[pd.DataFrame], pd.Series]:

@@ -121,6 +121,14 @@ def apply_settings(scenario: Scenario, settings: Sequence[str]) -> Scenario:
     return scenario
 
 
+def add_backend_args(p: argparse.ArgumentParser, *, scheduler_help: str) -> None:
+    """``--jobs``, ``--backend`` and ``--scheduler`` of ``sweep`` and ``calibrate`` (read
+    back by :func:`sweep_options`)."""
+    p.add_argument("--jobs", type=positive, default=1, help="worker processes (default 1)")
+    p.add_argument("--backend", choices=("local", "dask"), default="local", help="default: local")
+    p.add_argument("--scheduler", metavar="ADDRESS", help=scheduler_help)
+
+
 def sweep_options(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
     """The backend options shared by ``sweep`` and ``calibrate``, checked."""
     if args.scheduler is not None and args.backend != "dask":

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casim._version import __version__
-from casim.cli.common import Subparsers, positive, sweep_options
+from casim.cli.common import Subparsers, add_backend_args, sweep_options
 
 if TYPE_CHECKING:
     from casim.experiment import SweepResult
@@ -21,12 +21,8 @@ __all__ = ["add_analyze", "add_calibrate", "add_sweep"]
 def add_sweep(sub: Subparsers) -> None:
     p = sub.add_parser("sweep", help="run an experiment file: ensembles, grids, sampled designs")
     p.add_argument("experiment", type=Path, help="experiment file (experiments/*.toml)")
-    p.add_argument("--jobs", type=positive, default=1, help="worker processes (default 1)")
-    p.add_argument("--backend", choices=("local", "dask"), default="local", help="default: local")
-    p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="dask: a running scheduler (tcp://HOST:PORT); default: a LocalCluster",
+    add_backend_args(
+        p, scheduler_help="dask: a running scheduler (tcp://HOST:PORT); default: a LocalCluster"
     )
     p.add_argument("--out", type=Path, help="output directory (default out/<experiment name>)")
     p.add_argument("--resume", action="store_true", help="complete a stopped sweep in --out")
@@ -50,9 +46,7 @@ def add_calibrate(sub: Subparsers) -> None:
         "calibrate", help="fit free parameters to a record; write a fitted scenario overlay"
     )
     p.add_argument("calibration", type=Path, help="calibration file (experiments/calibrate_*.toml)")
-    p.add_argument("--jobs", type=positive, default=1, help="worker processes (default 1)")
-    p.add_argument("--backend", choices=("local", "dask"), default="local", help="default: local")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="dask: a running scheduler")
+    add_backend_args(p, scheduler_help="dask: a running scheduler")
     p.add_argument("--out", type=Path, help="work directory (default out/<calibration name>)")
     p.add_argument("--resume", action="store_true", help="complete a stopped calibration")
     p.set_defaults(func=_calibrate)
