@@ -81,3 +81,156 @@ def test_score_from_a_branch_uses_baselines_from_before_it(
     assert main([*args, *hindcast, "--until", "2017-12-31", "--runs", "2", "--out", str(out)]) == 0
     meta = json.loads((tmp_path / "h.json").read_text(encoding="utf-8"))
     assert meta["baselines"] == {"origin": None, "reference_rows": len(rows)}
+
+
+# ---------------------------------------------------------------- the rolling backtest
+
+_TINY_CALIBRATION = """
+scenario = "unused.toml"
+seed = 5
+replicates = 2
+[run]
+branch = 2016-01-01
+[design]
+kind = "lhs"
+samples = 3
+[calibration]
+rounds = 0
+keep = 2
+finalists = 1
+final_replicates = 2
+overlay = "unused.toml"
+[outputs]
+record = "unused.csv"
+[[parameters]]
+name = "negotiation_rate"
+path = "parameters.borders.negotiation_rate"
+low = 0.1
+high = 0.9
+[[parameters]]
+name = "escalation"
+path = "borders.*.escalation"
+op = "scale"
+low = 0.5
+high = 2.0
+"""
+
+
+def _backtest_file(tmp_path: Path, *, origins: str, more: str = "") -> Path:
+    """A backtest of the shipped prior on the shipped record with a tiny calibration."""
+    (tmp_path / "cal.toml").write_text(_TINY_CALIBRATION, encoding="utf-8")
+    path = tmp_path / "bt.toml"
+    path.write_text(
+        f"""
+name = "tiny"
+scenario = "{(ROOT / "scenarios" / "history_prior.toml").as_posix()}"
+record = "{RECORD.as_posix()}"
+calibration = "cal.toml"
+origins = [{origins}]
+{more}
+[forecast]
+runs = 3
+seed = 2
+until = 2022-12-31
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_backtest_fits_forecasts_and_scores_each_origin_out_of_sample(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    from casim.analysis.scoring import origin_climatology
+    from casim.record import load_record
+    from casim.scenario import load_scenario
+
+    path = _backtest_file(tmp_path, origins="2020-12-31, 2021-12-31")
+    out = tmp_path / "out"
+    assert main(["backtest", str(path), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "BSS clim" in printed and "mean" in printed
+    with (out / "backtest.csv").open(encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert [r["origin"] for r in table] == ["2020-12-31", "2021-12-31", "mean"]
+    rows = load_record(RECORD)
+    for line in table[:2]:
+        origin = line["origin"]
+        here = out / f"origin-{origin}"
+        # the fit saw only rows closing by the origin, in a hindcast window
+        assert load_scenario(here / "fit.toml").name == "fit"
+        fitted = json.loads((here / "result.json").read_text(encoding="utf-8"))
+        assert fitted["rows_fitted"] == sum(1 for r in rows if "2016-01-01" < r.end <= origin)
+        text = (here / "calibration.toml").read_text(encoding="utf-8")
+        assert f"known_until = {origin}" in text and "pin_until = 2016-01-01" in text
+        # the forecast scored the rows after it against baselines from before it
+        with (here / "forecast.csv").open(encoding="utf-8") as fh:
+            scored = list(csv.DictReader(fh))
+        assert scored and all(origin < r["end"] <= "2022-12-31" for r in scored)
+        assert int(line["rows_scored"]) == len(scored)
+        rates = origin_climatology(rows, dt.date.fromisoformat(origin), [r.kind for r in rows])
+        assert all(
+            float(r["climatology"]) == pytest.approx(rates[r["kind"]], abs=1e-6) for r in scored
+        )
+        brier, clim = float(line["brier"]), float(line["climatology"])
+        assert float(line["bss_climatology"]) == pytest.approx(1 - brier / clim, abs=1e-5)
+    mean = (float(table[0]["bss_climatology"]) + float(table[1]["bss_climatology"])) / 2
+    assert float(table[2]["bss_climatology"]) == pytest.approx(mean, abs=1e-5)
+    meta = json.loads((out / "backtest.json").read_text(encoding="utf-8"))
+    assert meta["fit"] == "hindcast" and meta["forecast"]["seed"] == 2
+    assert [o["origin"] for o in meta["origins"]] == ["2020-12-31", "2021-12-31"]
+    assert len(meta["record"]["sha256"]) == 64
+    # a second run into the same directory is refused; --resume reads what is stored
+    before = (out / "backtest.csv").read_bytes()
+    assert main(["backtest", str(path), "--out", str(out)]) == 2
+    assert "--resume" in capsys.readouterr().err
+    assert main(["backtest", str(path), "--out", str(out), "--resume"]) == 0
+    assert (out / "backtest.csv").read_bytes() == before
+
+
+def test_a_stopped_backtest_resumes_to_the_same_table(tmp_path: Path) -> None:
+    path = _backtest_file(tmp_path, origins="2020-12-31, 2021-12-31", more='fit = "free"')
+    whole, part = tmp_path / "whole", tmp_path / "part"
+    assert main(["backtest", str(path), "--out", str(whole)]) == 0
+    assert main(["backtest", str(path), "--out", str(part)]) == 0
+    # stop after the first origin: the second's files are lost
+    import shutil
+
+    shutil.rmtree(part / "origin-2021-12-31")
+    (part / "backtest.csv").unlink()
+    assert main(["backtest", str(path), "--out", str(part), "--resume"]) == 0
+    assert (part / "backtest.csv").read_bytes() == (whole / "backtest.csv").read_bytes()
+    text = (part / "origin-2021-12-31" / "calibration.toml").read_text(encoding="utf-8")
+    assert "branch = 2016-01-01" in text
+
+
+@pytest.mark.parametrize(
+    ("origins", "more", "message"),
+    [
+        ("2021-12-31, 2020-12-31", "", r"origins: expected dates in increasing order"),
+        ("2015-12-31", "", r"origins\[0\]: expected a date after 2016-01-01"),
+        ("2022-12-31", "", r"origins\[0\]: expected a date after 2016-01-01 and before"),
+        ("2016-03-31", "", r"origins\[0\]: expected record rows closing by it"),
+        ("2020-12-31", 'fit = "both"', r"fit: "),
+        ("2020-12-31", 'calibration = "none.toml"', r"calibration: expected an existing file"),
+        ("", "", r"origins: "),
+    ],
+)
+def test_a_bad_backtest_file_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], origins: str, more: str, message: str
+) -> None:
+    import re
+
+    path = _backtest_file(tmp_path, origins=origins)
+    if more:
+        text = path.read_text(encoding="utf-8").replace('calibration = "cal.toml"\n', "")
+        if "calibration" not in more:
+            text = text.replace("[forecast]", 'calibration = "cal.toml"\n[forecast]')
+        path.write_text(text.replace("[forecast]", f"{more}\n[forecast]"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["backtest", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and re.search(message, err), err
+    assert not out.exists()

@@ -76,8 +76,10 @@ from casim.scenario.schema import Scenario
 from casim.scenario.window import resolved_window
 
 __all__ = [
+    "EDGE_SHARE",
     "Calibration",
     "CalibrationResult",
+    "at_edge",
     "calibrate",
     "load_calibration",
     "point_scores",
@@ -88,6 +90,28 @@ __all__ = [
 _REFINE_TAG = 0x726566696E65
 #: Second entropy word of the validation runs' seed ("fresh" in ASCII).
 _FRESH_TAG = 0x6672657368
+
+
+#: A fitted value within this share of its range from an end is reported at the edge.
+EDGE_SHARE = 0.02
+
+
+def at_edge(
+    parameters: Sequence[ParameterSpec], fitted: dict[str, float], share: float = EDGE_SHARE
+) -> list[str]:
+    """The fitted values within ``share`` of their range from its low or high end, each as
+    ``name = value (low end L)``: the search would have gone further, so the range (or the
+    mechanism) is to be questioned before the value is trusted."""
+    out = []
+    for p in parameters:
+        if p.low is None or p.high is None or p.column not in fitted:
+            continue
+        value, slack = fitted[p.column], share * (p.high - p.low)
+        for end, bound in (("low", p.low), ("high", p.high)):
+            if abs(value - bound) <= slack:
+                out.append(f"{p.column} = {value:.4g} ({end} end {bound:g})")
+                break
+    return out
 
 
 def validation_seed(seed: int) -> int:
@@ -572,6 +596,10 @@ def _summary(cal: Calibration, fit: _Fit, written: list[Path]) -> list[str]:
         f"{fit.validation['overall']:.4f} on fresh streams; "
         f"climatology {fit.climatology['overall']:.4f}",
         *(f"  {n} = {fit.fitted[n]:.4g}" for n in names),
+        *(
+            f"  at the edge of its range (within {EDGE_SHARE:.0%}): {e}"
+            for e in at_edge(exp.spec.parameters, fit.fitted)
+        ),
         *(f"  wrote {p}" for p in written),
     ]
 
@@ -682,6 +710,10 @@ def _overlay_header(cal: Calibration, fit: _Fit, cmd: str, today: str) -> list[s
         f"  on fresh streams {fit.validation['overall']:.4f} ({runs} runs, "
         f"seed {validation_seed(exp.spec.seed)}; the score to expect);",
         f"  climatology on the same rows {fit.climatology['overall']:.4f}.",
+        *(
+            f"At the edge of its range (within {EDGE_SHARE:.0%}): {e}."
+            for e in at_edge(exp.spec.parameters, fit.fitted)
+        ),
         "Do not edit by hand: run the command again.",
     ]
 
@@ -705,6 +737,7 @@ def _write_report(cal: Calibration, out: Path, fit: _Fit, cmd: str) -> Path:
         "",
         *_parameter_table(exp, fit.fitted),
         "",
+        *_edge_lines(exp, fit.fitted),
         *_score_table(fit),
         "",
         "![score against each parameter](calibration.png)",
@@ -728,6 +761,13 @@ def _parameter_table(exp: Experiment, fitted: dict[str, float]) -> list[str]:
             for p in params
         ),
     ]
+
+
+def _edge_lines(exp: Experiment, fitted: dict[str, float]) -> list[str]:
+    """The report's list of fitted values at the edge of their range (and a blank line)."""
+    edges = at_edge(exp.spec.parameters, fitted)
+    lines = [f"- at the edge of its range (within {EDGE_SHARE:.0%}): {e}" for e in edges]
+    return [*lines, ""] if lines else []
 
 
 def _score_table(fit: _Fit) -> list[str]:

@@ -23,8 +23,8 @@ from casim.record import RecordRow
 __all__ = [
     "before_origin",
     "climatology",
-    "origin_climatology",
     "ensemble_probabilities",
+    "origin_climatology",
     "persistence",
     "reliability",
     "scorable",
