@@ -234,3 +234,134 @@ def test_a_bad_backtest_file_is_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and re.search(message, err), err
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- Optuna beside the LHS
+
+
+def _method_file(tmp_path: Path, calibration: str) -> Path:
+    """A tiny calibration of the history scenario's 2021 rows (two parameters)."""
+    (tmp_path / "fitted").mkdir(exist_ok=True)
+    path = tmp_path / "cal.toml"
+    path.write_text(
+        f"""
+scenario = "{(ROOT / "scenarios" / "history.toml").as_posix()}"
+seed = 5
+replicates = 2
+[run]
+branch = 2020-12-31
+until = 2021-12-31
+[design]
+kind = "lhs"
+samples = 4
+[calibration]
+rounds = 1
+refine_samples = 2
+keep = 2
+finalists = 2
+final_replicates = 3
+overlay = "fitted/fit.toml"
+{calibration}
+[outputs]
+record = "{RECORD.as_posix()}"
+[[parameters]]
+name = "negotiation_rate"
+path = "parameters.borders.negotiation_rate"
+low = 0.1
+high = 0.9
+[[parameters]]
+name = "escalation"
+path = "borders.*.escalation"
+op = "scale"
+low = 0.5
+high = 2.0
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("sampler", ["tpe", "cmaes"])
+def test_optuna_search_is_reproducible_and_spends_the_lhs_run_budget(
+    tmp_path: Path, sampler: str
+) -> None:
+    from casim.analysis.calibrate import calibrate, load_calibration, search_runs
+
+    lhs = load_calibration(_method_file(tmp_path, ""))
+    path = _method_file(tmp_path, f'method = "optuna"\nsampler = "{sampler}"\nbatch = 3')
+    cal = load_calibration(path)
+    # the same run budget by default: (4 points + 1 round x 2 points) x 2 runs
+    assert search_runs(cal) == search_runs(lhs) == 12
+    first = calibrate(cal, tmp_path / "a")
+    second = calibrate(cal, tmp_path / "b")
+    assert first.fitted == second.fitted and first.score == second.score
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(first.points, second.points)
+    search = first.points[first.points["round"] != "final"]
+    # six trials in batches of three, each run `replicates` times: the budget, no more
+    assert sorted(search["round"].unique()) == ["optuna-0", "optuna-1"]
+    assert len(search) == 6 and int(search["runs"].sum()) == search_runs(cal)
+    assert search["negotiation_rate"].between(0.1, 0.9).all()
+    # the final round and the validation are the Latin hypercube search's
+    final = first.points[first.points["round"] == "final"]
+    assert len(final) == 2 and (final["runs"] == 3).all()
+    assert first.score == final["brier"].min()
+    text = (tmp_path / "fitted" / "fit.toml").read_text(encoding="utf-8")
+    assert "Optuna trials" in text and f"on fresh streams {first.validation['overall']:.4f}" in text
+
+
+def test_a_fit_at_the_edge_of_its_range_is_reported() -> None:
+    from casim.analysis.calibrate import at_edge
+    from casim.experiment.spec import ParameterSpec
+
+    params = [
+        ParameterSpec(path="a", low=0.0, high=10.0),
+        ParameterSpec(path="b", low=0.0, high=10.0),
+        ParameterSpec(path="c", low=0.0, high=10.0),
+    ]
+    edges = at_edge(params, {"a": 0.1, "b": 5.0, "c": 9.85})
+    assert edges == ["a = 0.1 (low end 0)", "c = 9.85 (high end 10)"]
+
+
+def test_optuna_missing_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from casim.analysis.calibrate import load_calibration
+    from casim.scenario import ScenarioError
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "optuna" else real(name)
+    )
+    path = _method_file(tmp_path, 'method = "optuna"')
+    with pytest.raises(ScenarioError, match=r"calibration.method: expected optuna installed"):
+        load_calibration(path)
+
+
+def test_both_methods_compared_on_the_same_budget(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    from casim.analysis.calibrate import load_calibration, search_runs
+
+    spec = importlib.util.spec_from_file_location(
+        "compare_calibration", ROOT / "scripts" / "compare_calibration.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    path = _method_file(tmp_path, "trials = 50")  # ignored: the budget is the lhs's
+    out = tmp_path / "cmp"
+    methods = ["--method", "lhs", "--method", "optuna-tpe", "--method", "optuna-cmaes"]
+    assert script.main([str(path), "--out", str(out), *methods]) == 0
+    printed = capsys.readouterr().out
+    budget = search_runs(load_calibration(path))
+    for method in ("lhs", "optuna-tpe", "optuna-cmaes"):
+        line = next(x for x in printed.splitlines() if x.startswith(method + " "))
+        spent, total = (int(v) for v in line.split()[1:3])
+        assert spent <= budget and total == spent + 2 * 3 + 3  # finalists, validation
+        assert (out / method / "fit.toml").is_file()
+    assert "fresh streams" in printed and "best on fresh streams" in printed
+    assert not (tmp_path / "fitted" / "fit.toml").exists()  # the file's overlay untouched
