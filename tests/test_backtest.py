@@ -365,3 +365,30 @@ def test_both_methods_compared_on_the_same_budget(
         assert (out / method / "fit.toml").is_file()
     assert "fresh streams" in printed and "best on fresh streams" in printed
     assert not (tmp_path / "fitted" / "fit.toml").exists()  # the file's overlay untouched
+
+
+def test_the_shipped_backtest_loads_and_fits_each_origin_on_earlier_rows_only() -> None:
+    import tomllib
+
+    from casim.analysis.backtest import load_backtest
+
+    bt = load_backtest(ROOT / "experiments" / "backtest_rolling.toml")
+    assert [o.isoformat() for o in bt.spec.origins] == [
+        "2018-12-31",
+        "2019-12-31",
+        "2020-12-31",
+        "2021-12-31",
+    ]
+    assert bt.spec.fit == "hindcast" and bt.until == dt.date(2022, 12, 31)
+    with (ROOT / "experiments" / "calibrate_hindcast.toml").open("rb") as fh:
+        template = tomllib.load(fh)
+    for origin, table in bt.calibrations.items():
+        # the template's search, only the window (and so the rows fitted) differs
+        assert table["parameters"] == template["parameters"]
+        assert {**table["calibration"], "overlay": ""} == {**template["calibration"], "overlay": ""}
+        assert table["seed"] == template["seed"]
+        assert table["run"] == {
+            "pin_until": dt.date(2016, 1, 1),
+            "known_until": origin,
+            "until": origin,
+        }
