@@ -453,8 +453,9 @@ def _one_origin(
         command=[*command, f"(origin {origin})"],
         **options,
     )
+    overlay = next(p for p in fit.written if p.suffix == ".toml")  # the fitted overlay
     scenario = with_window(
-        load_scenario(cal.overlay), pin_until=origin, known_until=origin, until=bt.until
+        load_scenario(overlay), pin_until=origin, known_until=origin, until=bt.until
     )
     spec = bt.spec.forecast
     _say(progress, f"origin {origin}: forecasting, {spec.runs} runs")
