@@ -111,7 +111,13 @@ def test_reservations_soften_only_the_objected_wording_for_the_holdout(
     after, _ = dec.sign_base(w, "TKM", doc, "head")
     assert after > before
     sovereignty = obj.reserved_wording(w, doc, "TKM", "sovereignty")
-    assert set(sovereignty) == set(doc.text)
+    position = w.states["TKM"].position
+    assert set(sovereignty) == {d for d, v in doc.text.items() if v > position[d]}
+    assert all(position[d] <= v < doc.text[d] for d, v in sovereignty.items())
+    distance = obj.reserved_wording(w, doc, "TKM", "distance")
+    assert len(distance) == 1
+    ((dim, value),) = distance.items()
+    assert abs(value - position[dim]) < abs(doc.text[dim] - position[dim])
 
 
 def test_reservations_come_from_willing_signatories(history: Scenario) -> None:

@@ -23,8 +23,9 @@ leader reconsiders everything):
   ``driver_step``;
 - ``disposition``: the leader's effective disposition, in steps of ``driver_step``.
 
-Reservations: signatories may offer a holdout whose objection is textual (neutrality or
-sovereignty) a reservation that softens, for that state only, the wording it objects to.
+Reservations: signatories may offer a holdout whose objection is textual (neutrality,
+sovereignty or distance) a reservation or interpretive protocol that softens, for that
+state only, the wording it objects to.
 """
 
 from __future__ import annotations
@@ -50,9 +51,10 @@ __all__ = [
 #: A driver snapshot: plain values compared with ``==``.
 Driver = tuple[object, ...]
 
-#: Objection kinds a reservation or interpretive protocol can answer (they are about the
-#: wording of the text), and the dimensions it softens: None for every dimension.
-TEXTUAL: dict[str, str | None] = {"neutrality": "security", "sovereignty": None}
+#: Objection kinds a reservation or interpretive protocol can answer: they are about the
+#: wording of the text (neutrality: its security wording; sovereignty: how far it binds
+#: beyond the state's positions; distance: the dimension furthest from them).
+TEXTUAL: frozenset[str] = frozenset({"neutrality", "sovereignty", "distance"})
 
 
 @dataclass(frozen=True)
@@ -183,12 +185,25 @@ def reservation_probability(world: World, doc: Document, holdout: str) -> float:
 
 
 def reserved_wording(world: World, doc: Document, holdout: str, kind: str) -> dict[str, float]:
-    """The wording a reservation against a ``kind`` objection grants ``holdout``: the
-    objected dimensions of the text that binds it, lowered by ``reservation_softening``."""
-    soften = world.scenario.parameters.signature.reservation_softening
-    dim = TEXTUAL[kind]
-    if dim == "security":
-        dim = world.scenario.parameters.signature.security_dimension
+    """The wording a reservation against a ``kind`` objection grants ``holdout``, moving the
+    objected wording of the text that binds it by ``reservation_softening``:
+
+    - neutrality: the security wording, lowered by that share;
+    - sovereignty: every dimension worded above the state's position, moved that share of
+      the way down to it;
+    - distance: the dimension with the largest salience-weighted gap, moved that share of
+      the way to the state's position.
+    """
+    s = world.scenario.parameters.signature
+    soften = s.reservation_softening
+    st = world.states[holdout]
     text = doc.text_for(holdout)
-    dims = [d for d in text if dim is None or d == dim]
-    return {d: text[d] * (1.0 - soften) for d in dims}
+    if kind == "neutrality":
+        dim = s.security_dimension
+        return {dim: text[dim] * (1.0 - soften)} if dim in text else {}
+    if kind == "sovereignty":
+        return {d: v - soften * (v - st.position[d]) for d, v in text.items() if v > st.position[d]}
+    if kind == "distance" and text:
+        far = max(sorted(text), key=lambda d: st.salience[d] * abs(text[d] - st.position[d]))
+        return {far: text[far] + soften * (st.position[far] - text[far])}
+    return {}
