@@ -117,8 +117,10 @@ def offer_outcome(world: World, code: str, partner: str, kind: OfferKind) -> Off
     With ``s = standing_ip``: the partner's base pull gains ``g = offer_pull x s x
     (1 - pull_ip)``; every other partner's base pull loses ``crowd_out x g`` in
     proportion to its share of the others' base pulls (pull shares compete); the
-    disposition moves by ``offer_disposition x s x regional_support_p`` (a partner hostile
-    to the format draws its client away from it, one that backs it draws it in); an
+    disposition moves by ``offer_disposition x s x pull_ip x regional_support_p x
+    4 d (1 - d)`` (a partner hostile to the format draws a client that leans on it away
+    from it, one that backs it draws it in; a leader set in his line, d near 0 or 1, is
+    hardly moved, one in between is the swing); an
     investment or corridor raises the economy's salience by ``offer_salience x s``. All
     bounded to [0, 1].
     """
@@ -134,7 +136,10 @@ def offer_outcome(world: World, code: str, partner: str, kind: OfferKind) -> Off
     for q, v in others.items():
         base[q] = max(0.0, v - p.crowd_out * gain * v / total)
     base[partner] = min(1.0, own + gain)
-    disposition = st.disposition + p.offer_disposition * s * spec.regional_support
+    d = st.disposition
+    swing = 4.0 * d * (1.0 - d)
+    pull = world.pull(code, partner)
+    disposition = d + p.offer_disposition * s * pull * spec.regional_support * swing
     salience = st.salience.get(p.economy_dimension, 0.0)
     if kind != "security":
         salience += p.offer_salience * s

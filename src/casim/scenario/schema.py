@@ -352,7 +352,7 @@ class PartnerParams(Sourced):
         0,
         1,
         "change of the leader's disposition per accepted offer, times the partner's "
-        "stance on the format and its standing",
+        "stance on the format, its standing, the pull and 4 d (1 - d)",
     )
     response: float = param(
         "probability", 0, 1, "chance a rival at full capacity answers a summit or an offer"
