@@ -69,9 +69,8 @@ def test_a_hostile_partner_lowers_and_a_supportive_one_raises_the_will_to_sign(
     shipped, _ = dec.sign_logit(w, "TJK", doc, "head", 0.5)
     w.states["TJK"].pull["RUS"] = 0.95
     _set_partner(w, "RUS", regional_support=-1.0)
-    hostile, reason = dec.sign_logit(w, "TJK", doc, "head", 0.5)
+    hostile, _ = dec.sign_logit(w, "TJK", doc, "head", 0.5)
     assert dec.partner_pressure(w, "TJK", doc) < 0 and hostile < shipped - 0.5
-    assert reason in {"partners", "dispute", "distance", "neutrality"}
     _set_partner(w, "RUS", regional_support=1.0)
     w.states["TJK"].pull["EU"] = 0.95
     _set_partner(w, "EU", regional_support=1.0, capacity=1.0)
