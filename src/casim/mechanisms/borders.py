@@ -69,11 +69,13 @@ class Borders(Mechanism):
         for code in (b.a, b.b):
             rng = self.streams(f"border_ratification:{code}")
             delay = dec.ratification_delay(w, code, rng)
-            self.kernel.later(
-                delay, partial(self.log, "border_treaty_ratified", code, pair, "ratified")
-            )
+            self.kernel.later(delay, partial(self._ratified, code, pair))
         for code in (b.a, b.b):
             self.sim.signals.objection_changed.emit(code)
+
+    def _ratified(self, code: str, pair: str) -> None:
+        self.log("border_treaty_ratified", code, pair, "ratified")
+        self.sim.signals.agreement_kept.emit(code, pair)
 
     def clash(self, pair: str, major: bool, origin: str) -> None:
         """An incident on the line today: tension rises; a major one adds urgency."""
@@ -88,6 +90,7 @@ class Borders(Mechanism):
             b.last_major_day = now
             b.majors_year += 1
         self.log("border_clash", pair, "major" if major else "minor", "clash", origin)
+        self.sim.signals.clash.emit(pair, major)
 
     # ---------------------------------------------------------------- processes
 
