@@ -11,7 +11,7 @@ Each state's disposition is its leader's own line plus an experience offset
 
 The offset decays toward 0 with ``half_life_days``: it is brought up to date at each of
 these events and at each year's end (before the panel row is written), and stays within
-``[-cap, cap]``. Every change marks the world's cached views as changed.
+``[-cap, cap]``. Every change drops the world's cached dispositions.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class Trust(Mechanism):
         p = self.scenario.parameters.trust
         _bring_up_to_date(w, code, 0.0)
         st.experience = tr.inherited(st.experience, p)
-        w.changed()
+        w.disposition_changed()
 
     def experience(self, deltas: dict[str, float]) -> None:
         """Each state in ``deltas`` gains (or loses) that much experience today."""
@@ -74,7 +74,7 @@ class Trust(Mechanism):
                 _bring_up_to_date(w, code, delta)
                 touched = True
         if touched:
-            w.changed()
+            w.disposition_changed()
 
     # ---------------------------------------------------------------- decay
 
@@ -88,7 +88,7 @@ class Trust(Mechanism):
             if any(st.experience for st in w.states.values()):
                 for code in w.states:
                     _bring_up_to_date(w, code, 0.0)
-                w.changed()
+                w.disposition_changed()
 
 
 def _bring_up_to_date(world: World, code: str, delta: float) -> None:

@@ -6,8 +6,9 @@ with experience and shocks applied, pull with blocs, tension with decay). It nev
 simpy and never draws random numbers; the engine mutates it, decisions only read it. The
 views of disposition, pull and active shock effects are cached until a shock starts or
 ends, and external support for the current day: the clock moves only through
-:meth:`World.advance`, whoever changes a stance, an experience offset, a membership or the
-shocks calls :meth:`World.changed`, and whoever changes a partner's activity calls
+:meth:`World.advance`, whoever changes a stance, a membership or the shocks calls
+:meth:`World.changed`, whoever changes an experience offset calls
+:meth:`World.disposition_changed`, and whoever changes a partner's activity calls
 :meth:`World.activity_changed`.
 """
 
@@ -215,6 +216,11 @@ class World:
         self._support_cache.clear()
         self._partner_cache = None
         self._arbitration_cache.clear()
+
+    def disposition_changed(self) -> None:
+        """Mark a state's experience offset as changed (drops the cached dispositions only:
+        no other view reads them)."""
+        self._disposition_cache.clear()
 
     def activity_changed(self) -> None:
         """Mark a partner's activity as changed (drops the cached external support only)."""
