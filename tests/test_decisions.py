@@ -92,14 +92,18 @@ def test_neutral_state_sends_a_standin_to_a_new_format(history: Scenario) -> Non
 
 
 def test_spoiler_sends_nobody_and_blocks_the_founding(history: Scenario) -> None:
-    w = World.from_scenario(history)  # Karimov's Uzbekistan
+    w = World.from_scenario(history)  # Karimov's Uzbekistan, the format's initiator
     rng = np.random.default_rng(1)
     assert dec.delegation(w, "UZB", "KAZ", "fmt", rng) == "none"
-    with_spoiler = sum(dec.founding_accepted(w, rng) for _ in range(2000))
-    w.states["UZB"].disposition = 0.85
+    assert not dec.founding_proposed(w)
+    w.states["UZB"].disposition = 0.85  # Mirziyoyev's line
     w.changed()
-    without = sum(dec.founding_accepted(w, rng) for _ in range(2000))
-    assert with_spoiler * 3 < without
+    assert dec.founding_proposed(w)
+    # a spoiler among the invited blocks the founding the initiator proposes
+    accepted = sum(dec.founding_accepted(w, rng) for _ in range(2000))
+    w.states["TJK"].disposition = 0.1
+    w.changed()
+    assert sum(dec.founding_accepted(w, rng) for _ in range(2000)) == 0 < accepted
 
 
 def test_incidents_rise_with_tension_and_clashes_freeze_talks(history: Scenario) -> None:

@@ -69,9 +69,13 @@ def test_common_random_numbers(history: Scenario, overlay: Callable[[str], Path]
     """Changing Turkmenistan's neutrality changes signatures, not the border incidents.
 
     Neutrality also decides which partners' offers Turkmenistan takes, and offers move
-    leaders' dispositions, which act on the borders: that channel is closed in both runs
-    (``offer_disposition = 0``) so that only the draws are compared."""
-    closed = "[parameters.partners]\noffer_disposition = 0.0\n"
+    leaders' dispositions, which act on the borders; kept agreements move dispositions too
+    (trust). Both channels are closed in both runs (``offer_disposition = 0``, trust off)
+    so that only the draws are compared."""
+    closed = (
+        "[parameters.partners]\noffer_disposition = 0.0\n"
+        "[parameters.trust]\nmeeting_gain = 0.0\nkept_gain = 0.0\nclash_loss = 0.0\n"
+    )
     plain = casim.load_scenario(overlay(closed, "plain.toml"))
     soft = casim.load_scenario(overlay(closed + "[states.TKM]\nneutrality = 0.1\n"))
     kw = {"seed": 11, "runs": 4, "pin_until": history.start, "known_until": history.start}

@@ -38,6 +38,7 @@ def _error(path: Path) -> ScenarioError:
         # unknown state codes
         ("participants = ['KAZ', 'XYZ']\n", "participants[1]", "'XYZ'"),
         ("[meetings]\nrotation = ['KAZ', 'ZZZ']\n", "meetings.rotation[1]", "'ZZZ'"),
+        ("[meetings]\nfirst_host = 'ZZZ'\n", "meetings.first_host", "'ZZZ'"),
         ("[blocs.CSTO]\nmembers = ['KAZ', 'RUS']\n", "blocs.CSTO.members[1]", "'RUS'"),
         # missing partner
         ("[states.KAZ.pull]\nIND = 0.2\n", "states.KAZ.pull.IND", "IND"),

@@ -103,6 +103,13 @@ _DECLARED: tuple[EventKind, ...] = (
         order=0,
     ),
     EventKind(
+        "format_proposed",
+        "the initiator proposed founding the consultative meetings",
+        subject="the initiator",
+        object="the state that would host the founding meeting",
+        outcome="accepted (by every other participant) or declined",
+    ),
+    EventKind(
         "summit_attended",
         "a participant's delegation at a consultative meeting",
         subject="state",

@@ -9,7 +9,8 @@ paired differences ``other_r - base_r`` give a mean effect with a 90% confidence
 Outcomes per run and year: the integration index and its components; for each document
 both scenarios define and each participant, whether it has signed by the year's end; for
 each border pair, whether the line is settled by the year's end and whether a major clash
-took place in the year.
+took place in the year; for each state, its disposition at the year's end (leader's line,
+experience and shocks; from the panel).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ class Comparison:
 
 def outcome_table(result: Result, documents: Sequence[str], pairs: Sequence[str]) -> pd.DataFrame:
     """One row per run and year: index, components, signed_<doc>_<state>,
-    settled_<pair>, major_clash_<pair> (0/1)."""
+    settled_<pair>, major_clash_<pair> (0/1), disposition_<state> (when the panel was
+    kept)."""
     ix = result.index
     table = ix[["run", "year", *COMPONENTS, "index"]].copy()
     ev = result.events
@@ -88,6 +90,15 @@ def outcome_table(result: Result, documents: Sequence[str], pairs: Sequence[str]
         extra[f"major_clash_{pair}"] = np.array(
             [float((r, y) in hit) for r, y in zip(keys["run"], keys["year"], strict=True)]
         )
+    panel = result.panel
+    if len(panel):
+        disposition = panel.pivot_table(
+            index=["run", "year"], columns="state", values="disposition", aggfunc="first"
+        )
+        rows = pd.MultiIndex.from_frame(keys)
+        for code in result.scenario.states:
+            if code in disposition.columns:
+                extra[f"disposition_{code}"] = disposition[code].reindex(rows).to_numpy(dtype=float)
     out = pd.concat([table.reset_index(drop=True), pd.DataFrame(extra)], axis=1)
     return out
 

@@ -23,6 +23,7 @@ from casim.mechanisms.partners import Partners
 from casim.mechanisms.shocks import Shocks
 from casim.mechanisms.signing import Signing
 from casim.mechanisms.stances import Stances
+from casim.mechanisms.trust import Trust
 from casim.mechanisms.yearly import Yearly
 
 __all__ = [
@@ -49,6 +50,7 @@ DEFAULT: tuple[type[Mechanism], ...] = (
     Partners,
     Shocks,
     Stances,
+    Trust,
     Yearly,
 )
 

@@ -61,14 +61,22 @@ class Signals:
       is imposed from the record;
     - ``objection_changed(state)``: something a state may have objected to has changed
       (its stance, its leader's line, a border settled), so it may reconsider the
-      documents it deferred.
+      documents it deferred;
+    - ``clash(pair, major)``: an incident on a line today (recorded or drawn);
+    - ``agreement_kept(state, document)``: a state ratified a document it signed, or a
+      border treaty (``document`` is then the pair);
+    - ``leader_turned(state)``: a new leader's own line took effect today (sent before
+      ``objection_changed``).
     """
 
-    __slots__ = ("meeting_held", "objection_changed")
+    __slots__ = ("agreement_kept", "clash", "leader_turned", "meeting_held", "objection_changed")
 
     def __init__(self) -> None:
         self.meeting_held: Signal[[int, dict[str, str], bool]] = Signal()
         self.objection_changed: Signal[[str]] = Signal()
+        self.clash: Signal[[str, bool]] = Signal()
+        self.agreement_kept: Signal[[str, str]] = Signal()
+        self.leader_turned: Signal[[str]] = Signal()
 
 
 class Sim:

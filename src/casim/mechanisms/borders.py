@@ -85,6 +85,7 @@ class Borders(Mechanism):
             b.last_major_day = now
             b.majors_year += 1
         self.log("border_clash", pair, "major" if major else "minor", "clash", origin)
+        self.sim.signals.clash.emit(pair, major)
 
     # ---------------------------------------------------------------- processes
 

@@ -96,4 +96,5 @@ class Leaders(Mechanism):
         self.world.changed()
         if self.scenario.parameters.leaders.consolidation_days > 0:
             self.log("leader_turn", code, st.leader, f"{disposition:.2f}", origin)
+        self.sim.signals.leader_turned.emit(code)
         self.sim.signals.objection_changed.emit(code)

@@ -1,11 +1,14 @@
 """The consultative meetings of heads of state: founding the format, the yearly meeting,
 its host and date, postponements, and who belongs to the format.
 
-Each year not pinned, the format is founded (every participant accepts the initiator's
-invitation, after a preparation time) or the due meeting is convened: the first host in
-the rotation not blocked by a shock, if the climate is good enough, on a date drawn in
-the year's window, retried while a shock blocks meetings. A meeting logs its delegations
-and tells the other mechanisms (``meeting_held``), where the documents are bargained.
+Until the format is founded, its initiator proposes it once its leader is for it (on the
+day its leader turns or its stance changes, and at each year's start while not founded);
+every other participant must accept; after a preparation time the first host hosts the
+founding meeting. Once founded, each year not pinned the due meeting is convened: the
+first host in the rotation not blocked by a shock, if the climate is good enough, on a
+date drawn in the year's window, retried while a shock blocks meetings. A meeting logs
+its delegations and tells the other mechanisms (``meeting_held``), where the documents are
+bargained.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class Meetings(Mechanism):
             if isinstance(e, Summit) and k.day(e.date) <= k.pin_day
         }
         self.founding_after: float | None = None  # day the accepted founding may open
+        sim.signals.objection_changed.connect(self._on_stance)
 
     def processes(self) -> Iterable[Proc]:
         yield self._yearly_meeting()
@@ -66,6 +70,29 @@ class Meetings(Mechanism):
             if e.state not in w.rotation:
                 w.rotation.append(e.state)
         self.log("participant_join", e.state, "", "joined", origin)
+
+    # ---------------------------------------------------------------- founding
+
+    def _on_stance(self, code: str) -> None:
+        """The initiator's leader or stance changed: it may propose the format now."""
+        if code == self.scenario.meetings.initiator and not self.kernel.pinned():
+            self._propose()
+
+    def _propose(self) -> bool:
+        """The initiator proposes the format if it is for it and none is being prepared;
+        True once the founding is accepted (the preparation runs from today)."""
+        w = self.world
+        if w.founded or self.founding_after is not None:
+            return self.founding_after is not None
+        if not dec.founding_proposed(w):
+            return False
+        accepted = dec.founding_accepted(w, self.streams("founding"))
+        m = self.scenario.meetings
+        host = m.first_host or m.initiator
+        self.log("format_proposed", m.initiator, host, "accepted" if accepted else "declined")
+        if accepted:
+            self.founding_after = self.kernel.env.now + m.founding_lead_days
+        return accepted
 
     # ---------------------------------------------------------------- the yearly meeting
 
@@ -105,17 +132,14 @@ class Meetings(Mechanism):
         k = self.kernel
         rng = self.streams("meetings")
         if not w.founded:
-            if self.founding_after is None:
-                if m.initiator not in w.participants or not dec.founding_accepted(
-                    w, self.streams("founding")
-                ):
-                    return None
-                self.founding_after = k.env.now + m.founding_lead_days
+            if not self._propose():
+                return None
+            assert self.founding_after is not None
             ready = k.start + dt.timedelta(days=math.ceil(self.founding_after))
             if ready.year > year:
                 return None  # the new format is still being prepared
             earliest = ready if earliest is None else max(earliest, ready)
-            host = m.initiator
+            host = m.first_host or m.initiator
         else:
             due = dec.choose_host(w)
             if due is None:

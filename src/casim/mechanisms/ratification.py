@@ -2,8 +2,8 @@
 
 Each side's procedure is drawn at the signature (:func:`casim.model.ratification.ratification`
 on the line's stakes) from its own stream ``border_ratification:<state>``; when it ends, the
-side ratifies (``border_treaty_ratified``) or its procedure fails
-(``border_treaty_ratification_failed``). A failed ratification means the treaty does not
+side ratifies (``border_treaty_ratified``, an agreement kept: ``agreement_kept``) or its
+procedure fails (``border_treaty_ratification_failed``). A failed ratification means the treaty does not
 enter into force: the line stays as the executives agreed it, but tension on it rises by
 ``ratification.failed_tension`` (the Kempir-Abad protests of October 2022 were against the
 Kyrgyz-Uzbek deal). A procedure that ends in the pinned period cannot fail: the record
@@ -28,6 +28,7 @@ def ratify_border(sim: Sim, pair: str, code: str) -> None:
     def done() -> None:
         if outcome.approved or kernel.pinned():
             kernel.log("border_treaty_ratified", code, pair, "ratified")
+            sim.signals.agreement_kept.emit(code, pair)
             return
         kernel.log("border_treaty_ratification_failed", code, pair, "failed")
         w.set_tension(pair, w.tension(pair) + sim.scenario.parameters.ratification.failed_tension)

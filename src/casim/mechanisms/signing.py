@@ -221,6 +221,7 @@ class Signing(Mechanism):
             return
         now = self.kernel.env.now
         doc.ratified[code] = now
+        self.sim.signals.agreement_kept.emit(code, doc.id)
         if doc.spec.kind == "treaty":
             self.log("treaty_ratified", code, doc.id, "ratified", origin)
         if doc.in_force_day is None and len(doc.ratified) >= doc.in_force_needed:

@@ -23,7 +23,7 @@ class StateAgent:
     spec: StateSpec
     capability: float  # share of the states' GDP and population, averaged
     leader: str
-    disposition: float  # the sitting leader's own line (shocks apply on top, see World)
+    disposition: float  # the sitting leader's own line (experience and shocks on top, see World)
     neutrality: float
     sovereignty: float
     turnover_hazard: float
@@ -32,6 +32,8 @@ class StateAgent:
     pull: dict[str, float]
     leaders_seen: int = 1
     turn_day: float | None = None  # day the sitting leader turned to its own line
+    experience: float = 0.0  # trust offset on the leader's line (see casim.model.trust)
+    experience_day: float = 0.0  # day ``experience`` was last brought up to date
 
     @classmethod
     def from_spec(cls, code: str, spec: StateSpec, capability: float) -> StateAgent:

@@ -20,6 +20,7 @@ __all__ = [
     "delegation",
     "draw_meeting_date",
     "founding_accepted",
+    "founding_proposed",
     "frozen",
     "generated_scope",
     "incident_rate",
@@ -50,19 +51,32 @@ def logistic(x: float) -> float:
 # ---------------------------------------------------------------- consultative meetings
 
 
+def founding_proposed(world: World) -> bool:
+    """Whether the initiator proposes the format: its leader is for it, i.e. its
+    disposition is at least ``founding_threshold`` (and not below the attendance rule's
+    ``absent_below``), and it and the first host are participants."""
+    m = world.scenario.meetings
+    host = m.first_host or m.initiator
+    if m.initiator not in world.participants or host not in world.participants:
+        return False
+    d = world.disposition(m.initiator)
+    return d >= m.founding_threshold and d >= world.scenario.parameters.attendance.absent_below
+
+
 def founding_accepted(world: World, rng: np.random.Generator) -> bool:
-    """The initiator's invitation to found the format: every participant must accept.
+    """The initiator's proposal to found the format: every other participant must accept.
 
     P(accept_i) = logistic(founding_slope * (disposition_i - founding_threshold)), and 0
     for a state whose leader stays away from regional formats (disposition below the
     attendance rule's ``absent_below``): it would not come to the meeting it founds.
-    One uniform draw per participant, whatever the outcome (common random numbers).
+    One uniform draw per other participant, whatever the outcome (common random numbers).
     """
     m = world.scenario.meetings
     absent_below = world.scenario.parameters.attendance.absent_below
-    draws = rng.random(len(world.participants))
+    others = [c for c in world.participants if c != m.initiator]
+    draws = rng.random(len(others))
     accepted = True
-    for code, u in zip(world.participants, draws, strict=True):
+    for code, u in zip(others, draws, strict=True):
         d = world.disposition(code)
         p = 0.0 if d < absent_below else logistic(m.founding_slope * (d - m.founding_threshold))
         accepted = accepted and u < p

@@ -2,12 +2,14 @@
 documents, blocs, the format's meetings and the active shocks.
 
 This module holds data and the derived views that decisions read (effective disposition
-with shocks applied, pull with blocs, tension with decay). It never imports simpy and never
-draws random numbers; the engine mutates it, decisions only read it. The views of
-disposition, pull and active shock effects are cached until a shock starts or ends, and
-external support for the current day: the clock moves only through :meth:`World.advance`,
-whoever changes a stance, a membership or the shocks calls :meth:`World.changed`, and
-whoever changes a partner's activity calls :meth:`World.activity_changed`.
+with experience and shocks applied, pull with blocs, tension with decay). It never imports
+simpy and never draws random numbers; the engine mutates it, decisions only read it. The
+views of disposition, pull and active shock effects are cached until a shock starts or
+ends, and external support for the current day: the clock moves only through
+:meth:`World.advance`, whoever changes a stance, a membership or the shocks calls
+:meth:`World.changed`, whoever changes an experience offset calls
+:meth:`World.disposition_changed`, and whoever changes a partner's activity calls
+:meth:`World.activity_changed`.
 """
 
 from __future__ import annotations
@@ -223,6 +225,11 @@ class World:
         self._partner_cache = None
         self._arbitration_cache.clear()
 
+    def disposition_changed(self) -> None:
+        """Mark a state's experience offset as changed (drops the cached dispositions only:
+        no other view reads them)."""
+        self._disposition_cache.clear()
+
     def activity_changed(self) -> None:
         """Mark a partner's activity as changed (drops the cached external support only)."""
         self._support_cache.clear()
@@ -268,7 +275,8 @@ class World:
         return cached
 
     def _disposition(self, code: str) -> float:
-        base = self.states[code].disposition
+        st = self.states[code]
+        base = st.disposition + st.experience
         for e in self._effects("disposition"):
             if not e.states or code in e.states:
                 base += e.delta

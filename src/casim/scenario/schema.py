@@ -54,6 +54,7 @@ __all__ = [
     "TreatyDeferred",
     "TreatyRatified",
     "TreatySigned",
+    "TrustParams",
     "VisitParams",
     "param",
 ]
@@ -232,7 +233,12 @@ class DocumentSpec(Sourced):
 class MeetingSpec(Sourced):
     """The consultative meetings of heads of state."""
 
-    initiator: str
+    initiator: str = Field(
+        description="the state that proposes the format and invites the others to found it"
+    )
+    first_host: str | None = Field(
+        None, description="the state that hosts the founding meeting (default: the initiator)"
+    )
     rotation: list[str]
     founded: bool = Field(description="whether the format already exists at the start")
     window_start: str = Field(pattern=r"^\d\d-\d\d$", description="earliest MM-DD in a year")
@@ -443,6 +449,23 @@ class IndexParams(Sourced):
     trade: float = param("weight", 0, 1, "weight of intra-regional trade")
 
 
+class TrustParams(Sourced):
+    meeting_gain: float = param(
+        "score", 0, 1, "experience a meeting adds to a state whose head attended (x level score)"
+    )
+    kept_gain: float = param(
+        "score", 0, 1, "experience a kept agreement (its ratification) adds to the ratifying state"
+    )
+    clash_loss: float = param(
+        "score", 0, 1, "experience a major clash takes from each of the two parties"
+    )
+    half_life_days: float = param("days", 1, 36_500, "half-life of experience")
+    cap: float = param("score", 0, 1, "bound on the experience offset, either way")
+    inherit: float = param(
+        "share", 0, 1, "share of the predecessor's experience a new leader keeps when it turns"
+    )
+
+
 class Parameters(Frozen):
     attendance: AttendanceParams
     signature: SignatureParams
@@ -454,6 +477,7 @@ class Parameters(Frozen):
     visits: VisitParams
     documents: DocumentParams
     index: IndexParams
+    trust: TrustParams
 
 
 # --------------------------------------------------------------------------- events

@@ -224,9 +224,14 @@ def _check_documents(s: Scenario) -> None:
 
 
 def _check_meetings(s: Scenario) -> None:
-    """The initiator and the hosts are states; the meeting window is a real MM-DD span."""
+    """The initiator, the first host and the hosts are states; the meeting window is a real
+    MM-DD span."""
     m = s.meetings
     _need(m.initiator in s.states, ("meetings", "initiator"), "a state code", repr(m.initiator))
+    if m.first_host is not None:
+        _need(
+            m.first_host in s.states, ("meetings", "first_host"), "a state code", repr(m.first_host)
+        )
     _need(len(m.rotation) > 0, ("meetings", "rotation"), "at least one host", m.rotation)
     for i, code in enumerate(m.rotation):
         _need(code in s.states, ("meetings", "rotation", i), "a state code", repr(code))
