@@ -17,12 +17,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
 
 from casim.api import Result, run
 from casim.model.indicators import COMPONENTS
+from casim.progress import Progress
 from casim.scenario.load import with_window
 from casim.scenario.schema import Scenario
 from casim.scenario.window import resolved_window
@@ -134,9 +136,15 @@ def compare(base: Result, other: Result) -> Comparison:
     return Comparison(b, o, paired_differences(b, o), base.scenario, other.scenario)
 
 
-def compare_scenarios(base: Scenario, other: Scenario, *, seed: int, runs: int) -> Comparison:
+def compare_scenarios(
+    base: Scenario, other: Scenario, *, seed: int, runs: int, progress: TextIO | None = None
+) -> Comparison:
     """Run both scenarios ``runs`` times from ``seed`` and compare them. The base runs with
-    the other's window (pin, known and end dates), so both branch from the same day."""
+    the other's window (pin, known and end dates), so both branch from the same day.
+    ``progress`` gets one bar (or plain lines) over the runs of both."""
     pin, known, until = resolved_window(other)
     base = with_window(base, pin_until=pin, known_until=known, until=until)
-    return compare(run(base, seed=seed, runs=runs), run(other, seed=seed, runs=runs))
+    with Progress(2 * runs, 0, progress, label="compare") as bar:
+        first = run(base, seed=seed, runs=runs, progress=bar)
+        second = run(other, seed=seed, runs=runs, progress=bar)
+    return compare(first, second)

@@ -2,7 +2,8 @@
 differences), ``runs_base.csv`` and ``runs_other.csv`` (per-run outcomes),
 ``manifest.json`` (both resolved scenarios, seed, runs, versions, command) and
 ``index.png`` / ``index.svg`` (both trajectories and their difference). Written into a
-hidden directory and moved into place, so a failure leaves no half-written output."""
+hidden directory that takes the place of ``out`` as a whole, so a failure leaves no
+half-written output and nothing of an earlier comparison survives."""
 
 from __future__ import annotations
 
@@ -12,15 +13,15 @@ from pathlib import Path
 
 from casim.analysis.compare import Comparison
 from casim.api import manifest
-from casim.files import publish
+from casim.files import publish_dir
 from casim.present.output import csv_text
 from casim.present.plotting import plot_comparison, save_figure
 from casim.scenario.errors import ScenarioError
 from casim.scenario.window import resolved_window
 
-__all__ = ["summary_lines", "write_comparison"]
+__all__ = ["COMPARE_FILES", "summary_lines", "write_comparison"]
 
-_FILES = ("compare.csv", "runs_base.csv", "runs_other.csv", "manifest.json", "index.png",
+COMPARE_FILES = ("compare.csv", "runs_base.csv", "runs_other.csv", "manifest.json", "index.png",
           "index.svg")  # fmt: skip
 
 
@@ -64,8 +65,11 @@ def write_comparison(
     seed: int,
     runs: int,
     command: Sequence[str] = (),
+    force: bool = False,
 ) -> list[Path]:
-    """Write the comparison's files into ``out``; return their paths."""
+    """Write the comparison's files as the directory ``out``, replacing an earlier
+    comparison there as a whole (any other directory only with ``force``); return their
+    paths."""
     base, other = result.base_scenario, result.other_scenario
 
     def build(tmp: Path) -> None:
@@ -89,7 +93,7 @@ def write_comparison(
         save_figure(fig, tmp / "index.svg")
 
     try:
-        return publish(Path(out), _FILES, build)
+        return publish_dir(Path(out), COMPARE_FILES, build, force=force)
     except OSError as err:
         raise ScenarioError(
             out, "--out", "a writable directory", err.strerror or str(err)
