@@ -58,9 +58,11 @@ def run_one(
 
 
 def frames(scenario: Scenario, records: Iterable[RunRecord]) -> tuple[pd.DataFrame, ...]:
-    """Turn run records into the (events, panel, index) frames, in run order."""
+    """Turn run records into the (events, panel, index) frames, in run order; the events'
+    ``date`` is a datetime64 column (midnight of the day)."""
     records = sorted(records, key=lambda r: r.run)
     ev = pd.DataFrame([row for r in records for row in r.events], columns=list(EVENT_COLUMNS))
+    ev["date"] = pd.to_datetime(ev["date"], format="%Y-%m-%d")  # datetime64, midnight
     panel = pd.DataFrame(
         [row for r in records for row in r.panel],
         columns=[*PANEL_KEYS, *panel_columns(scenario)],

@@ -66,7 +66,7 @@ def outcome_table(result: Result, documents: Sequence[str], pairs: Sequence[str]
 
     def by_year_end(rows: pd.DataFrame) -> np.ndarray:
         """1 where the first such event of the run is on or before the year's end."""
-        first = rows.groupby("run")["date"].min().str[:4].astype(int)
+        first = pd.to_datetime(rows.groupby("run")["date"].min()).dt.year
         y = keys["run"].map(first)
         return (y.notna() & (y <= keys["year"])).to_numpy(dtype=float)
 
@@ -77,7 +77,7 @@ def outcome_table(result: Result, documents: Sequence[str], pairs: Sequence[str]
             extra[f"signed_{doc}_{code}"] = by_year_end(part[part["subject"] == code])
     settled = ev[ev["kind"] == "border_treaty_signed"]
     clashes = ev[(ev["kind"] == "border_clash") & (ev["object"] == "major")]
-    clash_years = clashes.assign(year=clashes["date"].str[:4].astype(int))
+    clash_years = clashes.assign(year=pd.to_datetime(clashes["date"]).dt.year)
     for pair in pairs:
         extra[f"settled_{pair}"] = by_year_end(settled[settled["subject"] == pair])
         hit = set(

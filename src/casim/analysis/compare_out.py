@@ -11,6 +11,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from casim.analysis.compare import Comparison
 from casim.api import manifest
 from casim.files import publish_dir
@@ -19,20 +21,34 @@ from casim.present.plotting import plot_comparison, save_figure
 from casim.scenario.errors import ScenarioError
 from casim.scenario.window import resolved_window
 
-__all__ = ["COMPARE_FILES", "summary_lines", "write_comparison"]
+__all__ = ["COMPARE_FILES", "summary_lines", "table_years", "write_comparison"]
 
 COMPARE_FILES = ("compare.csv", "runs_base.csv", "runs_other.csv", "manifest.json", "index.png",
           "index.svg")  # fmt: skip
 
 
+def table_years(differences: pd.DataFrame, branch_year: int) -> list[int]:
+    """The years of the printed index table: about six from the branch year on, always
+    with the year of the largest mean difference of the index and the last year."""
+    years = sorted(int(y) for y in differences["year"].unique())
+    after = [y for y in years if y >= branch_year] or years
+    shown = set(after[:: max(1, len(after) // 6)])
+    ix = differences[(differences["outcome"] == "index") & differences["year"].isin(after)]
+    if len(ix):
+        shown.add(int(ix.loc[ix["diff_mean"].abs().idxmax(), "year"]))
+    shown.add(after[-1])
+    return sorted(shown)
+
+
 def summary_lines(result: Comparison) -> list[str]:
-    """The index every few years after the branch, then the outcomes whose final-year
-    difference is largest (and whose 90% interval excludes zero)."""
+    """The index every few years after the branch (with the year of its largest
+    difference and the last year), then the outcomes whose final-year difference is
+    largest (and whose 90% interval excludes zero)."""
     d = result.differences
     base, other = result.base_scenario, result.other_scenario
     pin, _k, _u = resolved_window(base)
     years = sorted(d["year"].unique())
-    shown = [y for y in years if y >= pin.year][:: max(1, len(years) // 6)] or years
+    shown = table_years(d, pin.year)
     lines = [
         f"{'outcome':<34} {'year':>4} {base.name[:10]:>10} {other.name[:10]:>10}"
         f" {'diff':>7}  90% interval",
