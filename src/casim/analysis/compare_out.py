@@ -35,7 +35,8 @@ def table_years(differences: pd.DataFrame, branch_year: int) -> list[int]:
     shown = set(after[:: max(1, len(after) // 6)])
     ix = differences[(differences["outcome"] == "index") & differences["year"].isin(after)]
     if len(ix):
-        shown.add(int(ix.loc[ix["diff_mean"].abs().idxmax(), "year"]))
+        peak = ix["diff_mean"].abs().to_numpy(dtype=float).argmax()
+        shown.add(int(ix["year"].to_numpy()[peak]))
     shown.add(after[-1])
     return sorted(shown)
 
