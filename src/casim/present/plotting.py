@@ -636,7 +636,8 @@ def plot_timeline(
                         xytext=(0, 7 if above else -8), ha="left" if above else "right",
                         va="bottom" if above else "top", fontsize=6, rotation=30)  # fmt: skip
     if pin_until is not None:
-        _mark(ax, None, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.99, "top")
+        drawn = (float(span[0]), float(span[1]))
+        _mark(ax, drawn, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.99, "top")
     ax.set_yticks(range(len(_TIMELINE_ROWS)), [label for _, label in _TIMELINE_ROWS])
     ax.set_ylim(-0.8, len(_TIMELINE_ROWS) - 0.2)
     ax.set_xlim(*span)
