@@ -104,7 +104,7 @@ def test_a_sampled_heatmap_says_it_bins_and_averages() -> None:
     rng = np.random.default_rng(1)
     rows = pd.DataFrame(rng.random((200, 4)), columns=["a", "b", "c", "out"])
     title = plot_heatmap(rows, "a", "b", "out", others=["c"]).get_title()
-    assert "a and b in 8 equal bins" in title
+    assert "both axes in 8 equal bins" in title
     assert "averages over the other 1 parameter(s)" in title
     grid = pd.DataFrame({"a": [0, 0, 1, 1], "b": [0, 1, 0, 1], "out": [1.0, 2, 3, 4]})
     title = plot_heatmap(grid, "a", "b", "out").get_title()
@@ -173,3 +173,29 @@ def test_stances_give_each_state_its_own_dash_and_marker_on_top_of_the_last(
     # Kazakhstan's line is wider than Uzbekistan's, which is drawn over it
     assert by_state["KAZ"].get_linewidth() > by_state["UZB"].get_linewidth()
     assert by_state["KAZ"].get_zorder() < by_state["UZB"].get_zorder()
+
+
+def test_analyze_fan_has_one_short_title_per_panel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matplotlib.figure import Figure
+
+    from casim.analysis import sensitivity
+
+    rng = np.random.default_rng(2)
+    rows = pd.DataFrame(
+        {
+            "point": np.repeat(np.arange(6), 4),
+            "states.TKM.neutrality": np.repeat(np.linspace(0.1, 0.9, 6), 4),
+            **{f"index_{y}": rng.random(24) for y in range(2020, 2026)},
+        }
+    )
+    drawn: list[Figure] = []
+    monkeypatch.setattr(sensitivity, "save_figure", lambda fig, path: drawn.append(fig))
+    manifest = {"points": 6, "experiment": "x"}
+    sensitivity._fans(rows, ["states.TKM.neutrality"], manifest, tmp_path / "fan.png")
+    axes = [ax for ax in drawn[0].axes if ax.get_visible()]
+    assert len(axes) == 6
+    for ax in axes:
+        assert ax.get_title(loc="center") == "" and ax.get_title(loc="right") == ""
+        assert ax.get_title(loc="left").startswith("point ")

@@ -203,6 +203,10 @@ def _fans(ok: pd.DataFrame, params: list[str], manifest: dict[str, Any], path: P
     points = manifest["points"]
     index_cols = sorted(c for c in ok.columns if c.startswith("index_") and c[6:].isdigit())
     last = index_cols[-1]
+    # the years before the branch are the imposed history, the same at every point
+    pin = str(manifest.get("window", {}).get("pin_until", ""))[:4]
+    branch = int(pin) if pin.isdigit() else 0
+    index_cols = [c for c in index_cols if int(c[6:]) >= branch] or index_cols
     picked = fan_points(ok, last, _MAX_FANS)
     ncols = min(4, max(1, len(picked)))
     nrows = max(1, -(-len(picked) // ncols))
@@ -214,20 +218,29 @@ def _fans(ok: pd.DataFrame, params: list[str], manifest: dict[str, Any], path: P
     for k, point in enumerate(picked):
         ax = axes[k // ncols][k % ncols]
         part = ok[ok["point"] == point]
-        plot_fan(part, ax=ax)
+        plot_fan(part[["point", *params, *index_cols]], ax=ax)
         if points > 1:
             ax.plot(years, overall, color="0.35", lw=1, ls="--", label="median of all points")
+        ax.set_title("")  # the fan's own title: the panel's short one replaces it
         ax.set_title(_panel_title(point, part, params, last), fontsize=7, loc="left")
         if k % ncols:
             ax.set_ylabel("")
     for k in range(len(picked), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
+    # one y range for every panel, fitted to the bands drawn, so that points differ visibly
+    drawn = ok[ok["point"].isin(picked)][index_cols].to_numpy(dtype=float)
+    if np.isfinite(drawn).any():
+        lo, hi = np.nanquantile(drawn, [0.02, 0.98])
+        axes[0][0].set_ylim(max(0.0, lo - 0.05), min(1.0, hi + 0.05))
     axes[0][0].legend(fontsize=7, loc="lower right")
     shown = (
         f"{len(picked)} of {points} design points, from the lowest to the highest median {last}"
         if len(picked) < points
         else (f"{points} design point{'s' if points > 1 else ''}")
     )
-    fig.suptitle(f"{manifest['experiment']}: integration index per year\n{shown}", fontsize=10)
+    since = f" from {index_cols[0][6:]}" if branch else ""
+    fig.suptitle(
+        f"{manifest['experiment']}: integration index per year{since}\n{shown}", fontsize=10
+    )
     save_figure(fig, path)
     return path

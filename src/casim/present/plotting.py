@@ -219,14 +219,19 @@ def plot_heatmap(
     ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index], fontsize=8)
     for (i, j), v in np.ndenumerate(table.to_numpy(dtype=float)):
         if not np.isnan(v):
-            ax.text(j, i, f"{v:.3f}", ha="center", va="center", fontsize=7, color="white")
+            light = image.norm(v) > 0.6  # the upper viridis is yellow-green: dark text
+            ax.text(j, i, f"{v:.3f}", ha="center", va="center", fontsize=7,
+                    color="black" if light else "white")  # fmt: skip
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     fig = ax.get_figure(root=True)
     assert isinstance(fig, Figure)
     fig.colorbar(image, ax=ax, label=f"mean {value}")
-    binned = [c for c in (x, y) if frame[c].nunique() > bins]
-    notes = [f"{' and '.join(binned)} in {bins} equal bins"] if binned else []
+    binned = [axis for axis, c in (("x", x), ("y", y)) if frame[c].nunique() > bins]
+    notes = []
+    if binned:
+        axes = "both axes" if len(binned) == 2 else f"the {binned[0]} axis"
+        notes.append(f"{axes} in {bins} equal bins")
     if others:
         notes.append(f"each cell averages over the other {len(others)} parameter(s)")
     note = f"\n{'; '.join(notes)}" if notes else ""
