@@ -214,12 +214,15 @@ def plot_heatmap(
     table = frame.assign(_x=cells(x), _y=cells(y)).pivot_table(
         index="_y", columns="_x", values=value, aggfunc="mean", observed=True
     )
-    image = ax.imshow(table.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
+    grid = table.to_numpy(dtype=float)
+    image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
     ax.set_xticks(range(table.shape[1]), [f"{v:g}" for v in table.columns], fontsize=8)
     ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index], fontsize=8)
-    for (i, j), v in np.ndenumerate(table.to_numpy(dtype=float)):
+    lo, hi = float(np.nanmin(grid)), float(np.nanmax(grid))
+    for (i, j), v in np.ndenumerate(grid):
         if not np.isnan(v):
-            light = image.norm(v) > 0.6  # the upper viridis is yellow-green: dark text
+            # the upper viridis is yellow-green: dark text there
+            light = (v - lo) / (hi - lo) > 0.6 if hi > lo else False
             ax.text(j, i, f"{v:.3f}", ha="center", va="center", fontsize=7,
                     color="black" if light else "white")  # fmt: skip
     ax.set_xlabel(x)
