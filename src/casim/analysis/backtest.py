@@ -415,9 +415,10 @@ def _one_origin(
         resume=resume,
         progress=progress,
         command=[*command, f"(origin {origin})"],
+        update=True,  # the derived file's overlay is this origin's own fit.toml
         **options,
     )
-    overlay = next(p for p in fit.written if p.suffix == ".toml")  # the fitted overlay
+    overlay = cal.overlay  # the fitted overlay, OUT/origin-O/fit.toml
     scenario = with_window(
         load_scenario(overlay), pin_until=origin, known_until=origin, until=bt.until
     )
