@@ -171,6 +171,23 @@ def test_validate_recognises_experiment_and_calibration_files(
     assert "ok (calibration calibrate_history: 17 parameter(s)" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "experiments").glob("*.toml")), ids=lambda p: p.stem
+)
+def test_validate_accepts_every_shipped_file_as_its_kind(
+    path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(path)]) == 0
+    kind = (
+        "backtest"
+        if path.stem.startswith("backtest")
+        else "calibration"
+        if path.stem.startswith("calibrate")
+        else "experiment"
+    )
+    assert f": ok ({kind} " in capsys.readouterr().out
+
+
 def test_validate_checks_an_experiment_as_an_experiment(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -47,14 +47,15 @@ def add_run(sub: Subparsers) -> None:
 def add_validate(sub: Subparsers) -> None:
     p = sub.add_parser(
         "validate",
-        help="check a scenario, experiment or calibration file and exit 0 (sound) or 2",
+        help="check a scenario, experiment, calibration or backtest file; exit 0 (sound) or 2",
     )
     p.add_argument(
         "scenario",
         type=Path,
         metavar="FILE",
-        help="a scenario file; an experiment file (it names a scenario) or a calibration "
-        "file (it has a [calibration] table) is checked as such",
+        help="a scenario file; an experiment file (it names a scenario), a calibration "
+        "file (it has a [calibration] table) or a backtest file (it has origins) is "
+        "checked as such",
     )
     p.set_defaults(func=_validate)
 
@@ -104,8 +105,11 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def file_kind(raw: dict[str, object]) -> str:
-    """What a parsed TOML file is: "calibration" (a ``[calibration]`` table), "experiment"
-    (a ``scenario`` key naming the scenario it runs) or "scenario"."""
+    """What a parsed TOML file is: "backtest" (``origins``, or ``calibration`` naming a
+    file), "calibration" (a ``[calibration]`` table), "experiment" (a ``scenario`` key
+    naming the scenario it runs) or "scenario"."""
+    if "origins" in raw or isinstance(raw.get("calibration"), str):
+        return "backtest"
     if "calibration" in raw:
         return "calibration"
     if ("scenario" in raw or "design" in raw) and "states" not in raw:
@@ -117,6 +121,8 @@ def _validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from casim.scenario.load import load_toml
 
     kind = file_kind(load_toml(args.scenario))
+    if kind == "backtest":
+        return _validate_backtest(args.scenario)
     if kind == "calibration":
         return _validate_calibration(args.scenario)
     if kind == "experiment":
@@ -151,5 +157,18 @@ def _validate_calibration(path: Path) -> int:
         f"{path}: ok (calibration {cal.name}: {len(cal.exp.spec.parameters)} parameter(s) "
         f"of {cal.exp.scenario.name} fitted to {len(cal.exp.record)} row(s) of "
         f"{cal.record_path.name}; overlay {cal.overlay})"
+    )
+    return 0
+
+
+def _validate_backtest(path: Path) -> int:
+    from casim.analysis.backtest import load_backtest
+
+    bt = load_backtest(path)
+    origins = ", ".join(o.isoformat() for o in bt.spec.origins)
+    print(
+        f"{path}: ok (backtest {bt.name}: {len(bt.spec.origins)} origin(s) {origins}, "
+        f"{bt.spec.fit} fits of {bt.template_path.name}, {bt.spec.forecast.runs} runs "
+        f"forecast to {bt.until})"
     )
     return 0
