@@ -307,7 +307,8 @@ def test_optuna_search_is_reproducible_and_spends_the_lhs_run_budget(
     final = first.points[first.points["round"] == "final"]
     assert len(final) == 2 and (final["runs"] == 3).all()
     assert first.score == final["brier"].min()
-    text = (tmp_path / "fitted" / "fit.toml").read_text(encoding="utf-8")
+    text = (tmp_path / "a" / "fit.toml").read_text(encoding="utf-8")  # into its --out
+    assert not (tmp_path / "fitted" / "fit.toml").exists()  # the shipped one: --update only
     assert "Optuna trials" in text and f"on fresh streams {first.validation['overall']:.4f}" in text
 
 

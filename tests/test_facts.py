@@ -32,7 +32,7 @@ def test_tajikistan_signs_the_friendship_treaty_in_august_2025(history: Scenario
     ev = casim.run(history, seed=1, pin_until=KEPT, known_until=KEPT).events
     signed = ev[(ev.kind == "treaty_signed") & (ev.object == "ca_friendship_21c")]
     observed = signed[signed.origin == "observed"]
-    assert dict(zip(observed.subject, observed.date, strict=True)) == {
+    assert dict(zip(observed.subject, observed.date.dt.strftime("%Y-%m-%d"), strict=True)) == {
         "KAZ": "2022-07-21",
         "KGZ": "2022-07-21",
         "UZB": "2022-07-21",

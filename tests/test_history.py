@@ -10,7 +10,7 @@ from casim.scenario.schema import Scenario
 
 def _events(history: Scenario, seed: int = 1) -> pd.DataFrame:
     ev = casim.run(history, seed=seed).events
-    ev["year"] = ev["date"].str[:4].astype(int)
+    ev["year"] = ev["date"].dt.year
     return ev
 
 

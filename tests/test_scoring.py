@@ -334,8 +334,10 @@ def test_calibrate_writes_an_overlay_that_loads_and_holds_the_fit(tmp_path: Path
     cal = load_calibration(path)
     assert all("2020-12-31" < r.end <= "2021-12-31" for r in cal.exp.record)
     result = calibrate(cal, tmp_path / "work")
-    overlay = tmp_path / "fitted" / "fit.toml"
+    # without update, the overlay goes into the work directory only
+    overlay = tmp_path / "work" / "fit.toml"
     assert overlay in result.written
+    assert not (tmp_path / "fitted" / "fit.toml").exists()
     text = overlay.read_text(encoding="utf-8")
     assert text.startswith("# casim: fit, fitted by casim calibrate")
     fitted = load_scenario(overlay)
@@ -382,7 +384,7 @@ final_replicates = 6
         '[[parameters]]\nname = "hold_threshold"\npath = "meetings.hold_threshold"\n'
         "low = 0.2\nhigh = 0.6\n",
     )
-    result = calibrate(load_calibration(path), tmp_path / "work")
+    result = calibrate(load_calibration(path), tmp_path / "work", update=True)
     points = result.points
     assert sorted(points["stage"].unique()) == [0, 1, 2, 3]
     base = load_scenario(ROOT / "scenarios" / "history.toml")
@@ -405,8 +407,11 @@ final_replicates = 6
     assert all(b <= a for a, b in itertools.pairwise(finals))
     assert result.score == finals[-1]
     assert (tmp_path / "work" / "stage-3" / "final").is_dir()
-    fitted = load_scenario(tmp_path / "fitted" / "fit.toml")
-    assert fitted.meetings.hold_threshold == result.fitted["hold_threshold"]
+    # with update, the overlay is also written where the calibration file names it
+    for where in (tmp_path / "fitted", tmp_path / "work"):
+        assert where / "fit.toml" in result.written
+        fitted = load_scenario(where / "fit.toml")
+        assert fitted.meetings.hold_threshold == result.fitted["hold_threshold"]
 
 
 def _experiment(name: str) -> dict[str, Any]:

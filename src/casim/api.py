@@ -14,7 +14,7 @@ import datetime as dt
 import platform
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ from casim.engine import Engine
 from casim.log import EVENT_COLUMNS, INDEX_KEYS, PANEL_KEYS, RunRecord
 from casim.mechanisms import Mechanism, mechanism_names
 from casim.model.indicators import COMPONENTS, panel_columns
+from casim.progress import Progress
 from casim.rng import run_seed_sequences
 from casim.scenario.schema import Scenario
 from casim.scenario.window import resolved_window
@@ -57,9 +58,11 @@ def run_one(
 
 
 def frames(scenario: Scenario, records: Iterable[RunRecord]) -> tuple[pd.DataFrame, ...]:
-    """Turn run records into the (events, panel, index) frames, in run order."""
+    """Turn run records into the (events, panel, index) frames, in run order; the events'
+    ``date`` is a datetime64 column (midnight of the day)."""
     records = sorted(records, key=lambda r: r.run)
     ev = pd.DataFrame([row for r in records for row in r.events], columns=list(EVENT_COLUMNS))
+    ev["date"] = pd.to_datetime(ev["date"], format="%Y-%m-%d")  # datetime64, midnight
     panel = pd.DataFrame(
         [row for r in records for row in r.panel],
         columns=[*PANEL_KEYS, *panel_columns(scenario)],
@@ -113,13 +116,15 @@ def run(
     known_until: dt.date | None = None,
     until: dt.date | None = None,
     mechanisms: Sequence[type[Mechanism]] = (),
+    progress: TextIO | Progress | None = None,
 ) -> Result:
     """Run ``runs`` replicates of a scenario from ``seed`` and return their tables.
 
     Run ``r`` draws from ``SeedSequence(seed).spawn(runs)[r]``, so run ``r`` of two
     scenarios shares its random streams (common random numbers). ``mechanisms`` are
     :class:`~casim.mechanisms.Mechanism` subclasses added to the built-in ones (see
-    ``docs/ARCHITECTURE.md``).
+    ``docs/ARCHITECTURE.md``). ``progress``, a text stream, gets a bar (a terminal) or a
+    line at every tenth of the runs; a :class:`~casim.progress.Progress` is counted on.
     """
     from casim.scenario.load import with_window
 
@@ -127,7 +132,13 @@ def run(
         raise ValueError(f"runs: expected a positive integer, found {runs}")
     scenario = with_window(scenario, pin_until=pin_until, known_until=known_until, until=until)
     seqs = run_seed_sequences(seed, runs)
-    records = [run_one(scenario, seqs[r], r, seed, mechanisms) for r in range(runs)]
+    bar = progress if isinstance(progress, Progress) else Progress(runs, 0, progress, label="run")
+    records = []
+    for r in range(runs):
+        records.append(run_one(scenario, seqs[r], r, seed, mechanisms))
+        bar.update()
+    if bar is not progress:
+        bar.close()
     ev, panel, index = frames(scenario, records)
     return Result(
         scenario=scenario,

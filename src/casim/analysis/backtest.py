@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from casim.record import RecordRow, load_record
@@ -303,51 +304,14 @@ def _check_derived(path: Path, origin: dt.date, table: Mapping[str, Any]) -> Non
 # ---------------------------------------------------------------- writing TOML
 
 
-def _value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return repr(v)
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    raise TypeError(f"cannot write {type(v).__name__} as TOML")
-
-
-def _key(k: str) -> str:
-    bare = k and all(c.isalnum() or c in "_-" for c in k) and k.isascii()
-    return k if bare else json.dumps(k)
-
-
-def toml_text(table: Mapping[str, Any], prefix: Sequence[str] = ()) -> str:
+def toml_text(table: Mapping[str, Any]) -> str:
     """A TOML text of a table of strings, numbers, booleans, dates, lists, tables and
-    arrays of tables (the keys of experiment files); read back, it is ``table``."""
-    plain = {k: v for k, v in table.items() if not _is_table(v) and not _is_tables(v)}
-    lines = [f"{_key(k)} = {_value(v)}" for k, v in plain.items()]
-    for k, v in table.items():
-        where = [*prefix, _key(k)]
-        if _is_table(v):
-            lines += ["", f"[{'.'.join(where)}]", toml_text(v, where).rstrip("\n")]
-        elif _is_tables(v):
-            for item in v:
-                lines += ["", f"[[{'.'.join(where)}]]", toml_text(item, where).rstrip("\n")]
-    text = "\n".join(line for line in lines)
-    if not prefix:
-        text = text.lstrip("\n") + "\n"
-        if tomllib.loads(text) != table:  # a guard: what is written is what was meant
-            raise ValueError("the TOML written does not read back as the table")
+    arrays of tables (the keys of experiment files), written by ``tomli_w``; read back, it
+    is ``table``."""
+    text = tomli_w.dumps(table)
+    if tomllib.loads(text) != table:  # a guard: what is written is what was meant
+        raise ValueError("the TOML written does not read back as the table")
     return text
-
-
-def _is_table(v: Any) -> bool:
-    return isinstance(v, dict)
-
-
-def _is_tables(v: Any) -> bool:
-    return isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v)
 
 
 # ---------------------------------------------------------------- running
@@ -451,9 +415,10 @@ def _one_origin(
         resume=resume,
         progress=progress,
         command=[*command, f"(origin {origin})"],
+        update=True,  # the derived file's overlay is this origin's own fit.toml
         **options,
     )
-    overlay = next(p for p in fit.written if p.suffix == ".toml")  # the fitted overlay
+    overlay = cal.overlay  # the fitted overlay, OUT/origin-O/fit.toml
     scenario = with_window(
         load_scenario(overlay), pin_until=origin, known_until=origin, until=bt.until
     )

@@ -35,10 +35,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 import math
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +44,7 @@ from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
+import tomli_w
 
 from casim._version import __version__
 from casim.analysis.scoring import (
@@ -473,8 +472,11 @@ def calibrate(
     resume: bool = False,
     progress: TextIO | None = None,
     command: Sequence[str] = (),
+    update: bool = False,
 ) -> CalibrationResult:
-    """Run the search, write the overlay and the report; see the module docstring."""
+    """Run the search, write the overlay and the report into ``out``; see the module
+    docstring. ``update`` also writes the overlay where the calibration file names it
+    (``[calibration] overlay``, the shipped one under ``scenarios/fitted/``)."""
     run: dict[str, Any] = {
         "jobs": jobs,
         "backend": backend,
@@ -494,7 +496,7 @@ def calibrate(
         climatology=brier_by_kind(record, [search.fallback.get(r.kind, 0.5) for r in record]),
         points=pd.concat(frames, ignore_index=True),
     )
-    written = _write_outputs(cal, search.out, fit, command)
+    written = _write_outputs(cal, search.out, fit, command, update)
     return CalibrationResult(
         fit.fitted,
         fit.scores["overall"],
@@ -674,12 +676,6 @@ def _scores(row: pd.Series) -> dict[str, float]:
 
 # ---------------------------------------------------------------- outputs
 
-_BARE = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _key(segment: str) -> str:
-    return segment if _BARE.match(segment) else json.dumps(segment)
-
 
 def _sources_anchor(scenario: Scenario, segments: Segments) -> tuple[Segments, str] | None:
     """The deepest table on the path that has a ``sources`` table, and the key under it."""
@@ -698,40 +694,51 @@ def overlay_text(
     header: Sequence[str],
     source: str,
 ) -> str:
-    """A scenario file that extends ``base`` and sets each leaf, with ``source`` beside it."""
-    tables: dict[Segments, dict[str, str]] = {}
-    for segments, value in leaves_set.items():
-        tables.setdefault(segments[:-1], {})[segments[-1]] = repr(float(value))
+    """A scenario file that extends ``base`` and sets each leaf, with ``source`` beside it
+    (TOML written by ``tomli_w`` under a comment header)."""
+    doc: dict[str, Any] = {}
+
+    def table(path: Segments) -> dict[str, Any]:
+        node = doc
+        for segment in path:
+            node = node.setdefault(segment, {})
+        return node
+
+    rel = os.path.relpath(base.resolve(), overlay.resolve().parent)
+    doc["extends"] = Path(rel).as_posix()
+    doc["name"] = overlay.stem
+    for segments, value in sorted(leaves_set.items()):
+        table(segments[:-1])[segments[-1]] = float(value)
+    for segments in sorted(leaves_set):
         anchor = _sources_anchor(scenario, segments)
         if anchor is not None:
             where, key = anchor
-            tables.setdefault((*where, "sources"), {})[key] = json.dumps(source)
-    rel = os.path.relpath(base.resolve(), overlay.resolve().parent)
+            table((*where, "sources"))[key] = source
     lines = [*(f"# {h}" if h else "#" for h in header), ""]
-    lines += [f"extends = {json.dumps(Path(rel).as_posix())}"]
-    lines += [f"name = {json.dumps(overlay.stem)}"]
-    for table in sorted(tables, key=lambda t: (t[-1] == "sources", t)):
-        lines += ["", f"[{'.'.join(_key(s) for s in table)}]"]
-        lines += [f"{_key(k)} = {v}" for k, v in sorted(tables[table].items())]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + tomli_w.dumps(doc)
 
 
-def _write_outputs(cal: Calibration, out: Path, fit: _Fit, command: Sequence[str]) -> list[Path]:
-    """Write the overlay, ``calibration.csv`` (every point), ``report.md`` and
-    ``calibration.png``; return their paths in that order."""
+def _write_outputs(
+    cal: Calibration, out: Path, fit: _Fit, command: Sequence[str], update: bool = False
+) -> list[Path]:
+    """Write the overlay (into ``out``, and with ``update`` where the calibration file
+    names it), ``calibration.csv`` (every point), ``report.md`` and ``calibration.png``;
+    return their paths in that order."""
     today = dt.datetime.now(dt.UTC).date().isoformat()
     cmd = " ".join(command) or f"casim calibrate {cal.exp.path}"
+    overlays = [out / cal.overlay.name, *([cal.overlay] if update else [])]
     return [
-        _write_overlay(cal, fit, cmd, today),
+        *(_write_overlay(cal, fit, cmd, today, where) for where in overlays),
         _write_points(out, fit.points),
         _write_report(cal, out, fit, cmd),
         _write_figure(cal, out, fit),
     ]
 
 
-def _write_overlay(cal: Calibration, fit: _Fit, cmd: str, today: str) -> Path:
+def _write_overlay(cal: Calibration, fit: _Fit, cmd: str, today: str, where: Path) -> Path:
     """The scenario overlay holding the fit, with its provenance in the header and beside
-    each fitted value."""
+    each fitted value, written to ``where`` (it extends the base by a path relative to
+    that place)."""
     exp = cal.exp
     params = exp.spec.parameters
     ops: dict[str, str] = {p.path: str(p.op) for p in params}
@@ -748,9 +755,9 @@ def _write_overlay(cal: Calibration, fit: _Fit, cmd: str, today: str) -> Path:
         f"climatology {fit.climatology['overall']:.4f}; {today})"
     )
     header = _overlay_header(cal, fit, cmd, today)
-    text = overlay_text(exp.scenario_path, cal.overlay, scenario, leaves_set, header, source)
-    write_text_atomic(cal.overlay, text)
-    return cal.overlay
+    text = overlay_text(exp.scenario_path, where, scenario, leaves_set, header, source)
+    write_text_atomic(where, text)
+    return where
 
 
 def _overlay_header(cal: Calibration, fit: _Fit, cmd: str, today: str) -> list[str]:

@@ -18,12 +18,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
 
 from casim.api import Result, run
 from casim.model.indicators import COMPONENTS
+from casim.progress import Progress
 from casim.scenario.load import with_window
 from casim.scenario.schema import Scenario
 from casim.scenario.window import resolved_window
@@ -66,7 +68,7 @@ def outcome_table(result: Result, documents: Sequence[str], pairs: Sequence[str]
 
     def by_year_end(rows: pd.DataFrame) -> np.ndarray:
         """1 where the first such event of the run is on or before the year's end."""
-        first = rows.groupby("run")["date"].min().str[:4].astype(int)
+        first = pd.to_datetime(rows.groupby("run")["date"].min()).dt.year
         y = keys["run"].map(first)
         return (y.notna() & (y <= keys["year"])).to_numpy(dtype=float)
 
@@ -77,7 +79,7 @@ def outcome_table(result: Result, documents: Sequence[str], pairs: Sequence[str]
             extra[f"signed_{doc}_{code}"] = by_year_end(part[part["subject"] == code])
     settled = ev[ev["kind"] == "border_treaty_signed"]
     clashes = ev[(ev["kind"] == "border_clash") & (ev["object"] == "major")]
-    clash_years = clashes.assign(year=clashes["date"].str[:4].astype(int))
+    clash_years = clashes.assign(year=pd.to_datetime(clashes["date"]).dt.year)
     for pair in pairs:
         extra[f"settled_{pair}"] = by_year_end(settled[settled["subject"] == pair])
         hit = set(
@@ -145,9 +147,15 @@ def compare(base: Result, other: Result) -> Comparison:
     return Comparison(b, o, paired_differences(b, o), base.scenario, other.scenario)
 
 
-def compare_scenarios(base: Scenario, other: Scenario, *, seed: int, runs: int) -> Comparison:
+def compare_scenarios(
+    base: Scenario, other: Scenario, *, seed: int, runs: int, progress: TextIO | None = None
+) -> Comparison:
     """Run both scenarios ``runs`` times from ``seed`` and compare them. The base runs with
-    the other's window (pin, known and end dates), so both branch from the same day."""
+    the other's window (pin, known and end dates), so both branch from the same day.
+    ``progress`` gets one bar (or plain lines) over the runs of both."""
     pin, known, until = resolved_window(other)
     base = with_window(base, pin_until=pin, known_until=known, until=until)
-    return compare(run(base, seed=seed, runs=runs), run(other, seed=seed, runs=runs))
+    with Progress(2 * runs, 0, progress, label="compare") as bar:
+        first = run(base, seed=seed, runs=runs, progress=bar)
+        second = run(other, seed=seed, runs=runs, progress=bar)
+    return compare(first, second)

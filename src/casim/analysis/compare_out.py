@@ -2,7 +2,8 @@
 differences), ``runs_base.csv`` and ``runs_other.csv`` (per-run outcomes),
 ``manifest.json`` (both resolved scenarios, seed, runs, versions, command) and
 ``index.png`` / ``index.svg`` (both trajectories and their difference). Written into a
-hidden directory and moved into place, so a failure leaves no half-written output."""
+hidden directory that takes the place of ``out`` as a whole, so a failure leaves no
+half-written output and nothing of an earlier comparison survives."""
 
 from __future__ import annotations
 
@@ -10,28 +11,45 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from casim.analysis.compare import Comparison
 from casim.api import manifest
-from casim.files import publish
+from casim.files import publish_dir
 from casim.present.output import csv_text
 from casim.present.plotting import plot_comparison, save_figure
 from casim.scenario.errors import ScenarioError
 from casim.scenario.window import resolved_window
 
-__all__ = ["summary_lines", "write_comparison"]
+__all__ = ["COMPARE_FILES", "summary_lines", "table_years", "write_comparison"]
 
-_FILES = ("compare.csv", "runs_base.csv", "runs_other.csv", "manifest.json", "index.png",
+COMPARE_FILES = ("compare.csv", "runs_base.csv", "runs_other.csv", "manifest.json", "index.png",
           "index.svg")  # fmt: skip
 
 
+def table_years(differences: pd.DataFrame, branch_year: int) -> list[int]:
+    """The years of the printed index table: about six from the branch year on, always
+    with the year of the largest mean difference of the index and the last year."""
+    years = sorted(int(y) for y in differences["year"].unique())
+    after = [y for y in years if y >= branch_year] or years
+    shown = set(after[:: max(1, len(after) // 6)])
+    ix = differences[(differences["outcome"] == "index") & differences["year"].isin(after)]
+    if len(ix):
+        peak = ix["diff_mean"].abs().to_numpy(dtype=float).argmax()
+        shown.add(int(ix["year"].to_numpy()[peak]))
+    shown.add(after[-1])
+    return sorted(shown)
+
+
 def summary_lines(result: Comparison) -> list[str]:
-    """The index every few years after the branch, then the outcomes whose final-year
-    difference is largest (and whose 90% interval excludes zero)."""
+    """The index every few years after the branch (with the year of its largest
+    difference and the last year), then the outcomes whose final-year difference is
+    largest (and whose 90% interval excludes zero)."""
     d = result.differences
     base, other = result.base_scenario, result.other_scenario
     pin, _k, _u = resolved_window(base)
     years = sorted(d["year"].unique())
-    shown = [y for y in years if y >= pin.year][:: max(1, len(years) // 6)] or years
+    shown = table_years(d, pin.year)
     lines = [
         f"{'outcome':<34} {'year':>4} {base.name[:10]:>10} {other.name[:10]:>10}"
         f" {'diff':>7}  90% interval",
@@ -64,8 +82,11 @@ def write_comparison(
     seed: int,
     runs: int,
     command: Sequence[str] = (),
+    force: bool = False,
 ) -> list[Path]:
-    """Write the comparison's files into ``out``; return their paths."""
+    """Write the comparison's files as the directory ``out``, replacing an earlier
+    comparison there as a whole (any other directory only with ``force``); return their
+    paths."""
     base, other = result.base_scenario, result.other_scenario
 
     def build(tmp: Path) -> None:
@@ -89,7 +110,7 @@ def write_comparison(
         save_figure(fig, tmp / "index.svg")
 
     try:
-        return publish(Path(out), _FILES, build)
+        return publish_dir(Path(out), COMPARE_FILES, build, force=force)
     except OSError as err:
         raise ScenarioError(
             out, "--out", "a writable directory", err.strerror or str(err)

@@ -37,6 +37,7 @@ from casim.experiment.design import Design
 from casim.experiment.outputs import OutputPlan
 from casim.experiment.runner import chunks_of
 from casim.experiment.worker import Chunk, Payload, Row
+from casim.progress import Progress
 from casim.record import (
     RECORD_KINDS,
     RecordRow,
@@ -213,19 +214,19 @@ def _run_ensemble(
     first = 3 + payload.outputs.columns.index(f"answer_{scored[0].id}")
     answers: list[list[float]] = [[] for _ in range(runs)]
 
+    bar = Progress(runs, 0, progress, label="score")
+
     def keep(chunk: Chunk, rows: list[Row]) -> None:
         for row in rows:
             if row[-1] is not None:
                 raise RunFailed(f"run {row[1]} (seed {seed}) failed: {row[-1]}")
             values = row[first : first + len(scored)]
             answers[int(str(row[1]))] = [float(v) for v in values]  # type: ignore[arg-type]
-        if progress is not None:
-            done = sum(1 for a in answers if a)
-            progress.write(f"score: {done}/{runs} runs\n")
-            progress.flush()
+        bar.update(len(rows))
 
     runner = open_backend(payload, backend, jobs, scheduler)
-    drain(runner, chunks_of(runs), in_flight_limit(backend, jobs), keep)
+    with bar:
+        drain(runner, chunks_of(runs), in_flight_limit(backend, jobs), keep)
     return answers
 
 

@@ -17,6 +17,7 @@ Writes into ``DIR/analysis/``:
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from casim.present.plotting import plot_fan, plot_heatmap, plot_sensitivity, save
+from casim.present.plotting import (
+    plot_fan,
+    plot_heatmap,
+    plot_sensitivity,
+    save,
+    save_figure,
+)
 from casim.scenario.errors import ScenarioError
 
 __all__ = ["analyze", "load_sweep"]
@@ -91,6 +98,7 @@ def analyze(out: str | Path, outputs: list[str] | None = None) -> list[Path]:
             params[0],
             params[1],
             chosen[0],
+            others=params[2:],
             title=f"mean {chosen[0]} ({len(ok)} runs)\nover {params[0]} and {params[1]}",
         )
         save(ax, target / "heatmap.png")
@@ -168,33 +176,71 @@ def _short(column: str) -> str:
     return ".".join(column.split(".")[-2:])
 
 
+def fan_points(ok: pd.DataFrame, column: str, most: int) -> list[int]:
+    """Up to ``most`` design points spread over the range of ``column``'s median per
+    point (the lowest, the highest and evenly spaced ranks between), ordered by it: the
+    panels of the fan show how far apart the points' trajectories are."""
+    medians = ok.groupby("point")[column].median().dropna().sort_values(kind="stable")
+    if medians.empty:
+        return []
+    ranks = np.linspace(0, len(medians) - 1, min(len(medians), most))
+    return list(dict.fromkeys(int(medians.index[round(r)]) for r in ranks))
+
+
+def _panel_title(point: int, part: pd.DataFrame, params: list[str], column: str) -> str:
+    """Two or three short lines: the point, its runs and median outcome, its parameters."""
+    head = f"point {point}: {len(part)} runs, median {column} {part[column].median():.2f}"
+    if not params or not len(part):
+        return head
+    values = ", ".join(f"{_short(p)}={part[p].iloc[0]:.3g}" for p in params)
+    lines = textwrap.wrap(values, width=46)
+    if len(lines) > 2:
+        lines = [lines[0], lines[1][:42] + " ..."]
+    return "\n".join([head, *lines])
+
+
 def _fans(ok: pd.DataFrame, params: list[str], manifest: dict[str, Any], path: Path) -> Path:
     points = manifest["points"]
-    picked = sorted({round(v) for v in np.linspace(0, points - 1, min(points, _MAX_FANS))})
-    ncols = min(4, len(picked))
-    nrows = -(-len(picked) // ncols)
-    size = (9.0, 5.0) if len(picked) == 1 else (3.2 * ncols + 0.6, 2.6 * nrows + 0.8)
-    fig = Figure(figsize=size, dpi=110)
+    index_cols = sorted(c for c in ok.columns if c.startswith("index_") and c[6:].isdigit())
+    last = index_cols[-1]
+    # the years before the branch are the imposed history, the same at every point
+    pin = str(manifest.get("window", {}).get("pin_until", ""))[:4]
+    branch = int(pin) if pin.isdigit() else 0
+    index_cols = [c for c in index_cols if int(c[6:]) >= branch] or index_cols
+    picked = fan_points(ok, last, _MAX_FANS)
+    ncols = min(4, max(1, len(picked)))
+    nrows = max(1, -(-len(picked) // ncols))
+    size = (9.0, 5.5) if len(picked) <= 1 else (3.4 * ncols + 0.6, 3.0 * nrows + 1.0)
+    fig = Figure(figsize=size, dpi=110, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
+    years = np.array([int(c[6:]) for c in index_cols], dtype=float) + 0.5
+    overall = ok[index_cols].median().to_numpy(dtype=float)
     for k, point in enumerate(picked):
         ax = axes[k // ncols][k % ncols]
         part = ok[ok["point"] == point]
-        label = (
-            ", ".join(f"{_short(p)}={part[p].iloc[0]:.3g}" for p in params)
-            if params and len(part)
-            else "all runs"
-        )
-        plot_fan(part, title=f"point {point}: {label} ({len(part)} runs)", ax=ax)
+        plot_fan(part[["point", *params, *index_cols]], ax=ax)
+        if points > 1:
+            ax.plot(years, overall, color="0.35", lw=1, ls="--", label="median of all points")
+        ax.set_title("")  # the fan's own title: the panel's short one replaces it
+        ax.set_title(_panel_title(point, part, params, last), fontsize=7, loc="left")
         if k % ncols:
             ax.set_ylabel("")
     for k in range(len(picked), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
+    # one y range for every panel, fitted to the bands drawn, so that points differ visibly
+    drawn = ok[ok["point"].isin(picked)][index_cols].to_numpy(dtype=float)
+    if np.isfinite(drawn).any():
+        lo, hi = np.nanquantile(drawn, [0.02, 0.98])
+        axes[0][0].set_ylim(max(0.0, lo - 0.05), min(1.0, hi + 0.05))
     axes[0][0].legend(fontsize=7, loc="lower right")
     shown = (
-        f"{len(picked)} of {points} design points"
+        f"{len(picked)} of {points} design points, from the lowest to the highest median {last}"
         if len(picked) < points
         else (f"{points} design point{'s' if points > 1 else ''}")
     )
-    fig.suptitle(f"{manifest['experiment']}: integration index per year\n{shown}", fontsize=11)
-    save(axes[0][0], path)
+    since = f" from {index_cols[0][6:]}" if branch else ""
+    fig.suptitle(
+        f"{manifest['experiment']}: integration index per year{since}\n{shown}", fontsize=10
+    )
+    save_figure(fig, path)
     return path

@@ -19,6 +19,7 @@ Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 __all__ = [
     "Command",
     "Subparsers",
+    "add_force_arg",
     "add_set_args",
     "add_window_args",
     "apply_settings",
@@ -76,6 +77,14 @@ def add_window_args(p: argparse.ArgumentParser) -> None:
         "--known-until", type=iso_date, metavar="DATE", help="keep exogenous events up to DATE"
     )
     p.add_argument("--until", type=iso_date, metavar="DATE", help="stop the simulation at DATE")
+
+
+def add_force_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace --out as a whole even if it holds other files than an earlier output",
+    )
 
 
 def add_set_args(p: argparse.ArgumentParser) -> None:

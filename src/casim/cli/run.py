@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from casim._version import __version__
 from casim.cli.common import (
     Subparsers,
+    add_force_arg,
     add_set_args,
     add_window_args,
     apply_settings,
@@ -20,7 +22,7 @@ from casim.cli.common import (
 from casim.paths import default_scenario
 from casim.scenario import ScenarioError, load_scenario, with_window
 
-__all__ = ["add_run", "add_validate"]
+__all__ = ["add_run", "add_validate", "file_kind"]
 
 
 def add_run(sub: Subparsers) -> None:
@@ -30,15 +32,31 @@ def add_run(sub: Subparsers) -> None:
     )
     p.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
     p.add_argument("--runs", type=positive, default=1, help="number of runs (default 1)")
-    p.add_argument("--out", type=Path, default=Path("out"), help="output directory (default out/)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out"),
+        help="output directory (default out/), replaced as a whole with every run",
+    )
+    add_force_arg(p)
     add_window_args(p)
     add_set_args(p)
     p.set_defaults(func=_run)
 
 
 def add_validate(sub: Subparsers) -> None:
-    p = sub.add_parser("validate", help="check a scenario file and exit 0 (sound) or 2")
-    p.add_argument("scenario", type=Path)
+    p = sub.add_parser(
+        "validate",
+        help="check a scenario, experiment, calibration or backtest file; exit 0 (sound) or 2",
+    )
+    p.add_argument(
+        "scenario",
+        type=Path,
+        metavar="FILE",
+        help="a scenario file; an experiment file (it names a scenario), a calibration "
+        "file (it has a [calibration] table) or a backtest file (it has origins) is "
+        "checked as such",
+    )
     p.set_defaults(func=_validate)
 
 
@@ -48,11 +66,14 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = with_window(load_scenario(path), pin_until=pin, known_until=known, until=until)
     scenario = apply_settings(scenario, args.set)
     from casim.api import run
+    from casim.files import check_replaceable
+    from casim.present.output import OUTPUT_FILES, OWNED, write_result
 
+    check_replaceable(args.out, {*OUTPUT_FILES, *OWNED}, force=args.force)
     began = time.perf_counter()
-    result = run(scenario, seed=args.seed, runs=args.runs)
+    progress = sys.stderr if args.runs > 1 else None  # one run takes a fraction of a second
+    result = run(scenario, seed=args.seed, runs=args.runs, progress=progress)
     elapsed = time.perf_counter() - began
-    from casim.present.output import write_result
 
     try:
         written = write_result(
@@ -63,6 +84,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
                 "command": ["casim", *argv],
                 "wall_time_s": round(elapsed, 3),
             },
+            force=args.force,
         )
     except OSError as err:
         raise ScenarioError(
@@ -73,15 +95,80 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         f"casim {__version__}: {scenario.name}, {args.runs} run(s), seed {args.seed}: "
         f"{n_events} events in {elapsed:.2f} s"
     )
+    from casim.present.summary import run_summary
+
+    for line in run_summary(result):
+        print(line)
     for path_out in written:
         print(f"  wrote {path_out}")
     return 0
 
 
+def file_kind(raw: dict[str, object]) -> str:
+    """What a parsed TOML file is: "backtest" (``origins``, or ``calibration`` naming a
+    file), "calibration" (a ``[calibration]`` table), "experiment" (a ``scenario`` key
+    naming the scenario it runs) or "scenario"."""
+    if "origins" in raw or isinstance(raw.get("calibration"), str):
+        return "backtest"
+    if "calibration" in raw:
+        return "calibration"
+    if ("scenario" in raw or "design" in raw) and "states" not in raw:
+        return "experiment"
+    return "scenario"
+
+
 def _validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from casim.scenario.load import load_toml
+
+    kind = file_kind(load_toml(args.scenario))
+    if kind == "backtest":
+        return _validate_backtest(args.scenario)
+    if kind == "calibration":
+        return _validate_calibration(args.scenario)
+    if kind == "experiment":
+        return _validate_experiment(args.scenario)
     scenario = load_scenario(args.scenario)
     print(
         f"{args.scenario}: ok ({scenario.name}: {len(scenario.states)} states, "
         f"{len(scenario.events)} events, {scenario.start} to {scenario.end})"
+    )
+    return 0
+
+
+def _validate_experiment(path: Path) -> int:
+    from casim.experiment import load_experiment
+    from casim.experiment.design import build_design
+
+    exp = load_experiment(path)
+    points = build_design(exp).points
+    print(
+        f"{path}: ok (experiment {exp.name}: {exp.spec.design.kind} design, {points} point(s) "
+        f"x {exp.spec.replicates} replicate(s) = {points * exp.spec.replicates} runs of "
+        f"{exp.scenario.name})"
+    )
+    return 0
+
+
+def _validate_calibration(path: Path) -> int:
+    from casim.analysis.calibrate import load_calibration
+
+    cal = load_calibration(path)
+    print(
+        f"{path}: ok (calibration {cal.name}: {len(cal.exp.spec.parameters)} parameter(s) "
+        f"of {cal.exp.scenario.name} fitted to {len(cal.exp.record)} row(s) of "
+        f"{cal.record_path.name}; overlay {cal.overlay})"
+    )
+    return 0
+
+
+def _validate_backtest(path: Path) -> int:
+    from casim.analysis.backtest import load_backtest
+
+    bt = load_backtest(path)
+    origins = ", ".join(o.isoformat() for o in bt.spec.origins)
+    print(
+        f"{path}: ok (backtest {bt.name}: {len(bt.spec.origins)} origin(s) {origins}, "
+        f"{bt.spec.fit} fits of {bt.template_path.name}, {bt.spec.forecast.runs} runs "
+        f"forecast to {bt.until})"
     )
     return 0

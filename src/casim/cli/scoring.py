@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from casim._version import __version__
 from casim.cli.common import (
     Subparsers,
+    add_force_arg,
     add_set_args,
     add_window_args,
     apply_settings,
@@ -35,7 +36,10 @@ def add_score(sub: Subparsers) -> None:
     )
     p.add_argument("scenario", type=Path, help="scenario file")
     p.add_argument(
-        "--record", type=Path, required=True, help="record file to score (record format)"
+        "--record",
+        type=Path,
+        help="record file to score (record format; default: the shipped "
+        "records/record_2016_2022.csv)",
     )
     p.add_argument(
         "--reference",
@@ -52,7 +56,8 @@ def add_score(sub: Subparsers) -> None:
         type=Path,
         metavar="FILE.csv",
         help="per-row probabilities; beside it FILE.json (scores, manifest), "
-        "FILE_reliability.png and FILE_rows.png",
+        "FILE_reliability.png and FILE_rows.png (the directory is created if needed; "
+        "these four files are replaced together)",
     )
     add_window_args(p)
     add_set_args(p)
@@ -69,7 +74,12 @@ def add_compare(sub: Subparsers) -> None:
     p.add_argument("other", type=Path, help="the scenario to compare with it")
     p.add_argument("--runs", type=positive, default=200, help="runs of each (default 200)")
     p.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
-    p.add_argument("--out", type=Path, help="output directory (default out/compare_<base>_<other>)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="output directory (default out/compare_<base>_<other>), replaced as a whole",
+    )
+    add_force_arg(p)
     add_window_args(p)
     p.set_defaults(func=_compare)
 
@@ -84,6 +94,7 @@ def _score(args: argparse.Namespace, argv: Sequence[str]) -> int:
         load_scenario(args.scenario), pin_until=pin, known_until=known, until=until
     )
     scenario = apply_settings(scenario, args.set)
+    args.record = args.record or default_record()
     rows = load_record(args.record)
     reference_path = args.reference or default_record()
     reference = load_record(reference_path)
@@ -99,6 +110,7 @@ def _score(args: argparse.Namespace, argv: Sequence[str]) -> int:
             origin=baseline_origin(scenario, reference),
             record_path=args.record,
             jobs=args.jobs,
+            progress=sys.stderr,
         )
     except RunFailed as err:
         print(f"casim: error: {err}", file=sys.stderr)
@@ -111,11 +123,15 @@ def _score(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _check_score_out(out: Path | None) -> None:
-    """Refuse an ``--out`` that is not a .csv file in an existing directory."""
+    """Refuse an ``--out`` that is not a .csv file, or whose directory is a file."""
     if out is not None and out.suffix.lower() != ".csv":
         raise ScenarioError("<command line>", "--out", "a file name ending in .csv", str(out))
-    if out is not None and not out.parent.is_dir():
-        raise ScenarioError("<command line>", "--out", "a file in an existing directory", str(out))
+    if out is not None:
+        for above in (out.parent, *out.parent.parents):
+            if above.exists() and not above.is_dir():
+                raise ScenarioError(
+                    "<command line>", "--out", "a file in a directory", f"{str(above)!r}, a file"
+                )
 
 
 def _print_scores(
@@ -172,11 +188,15 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     pin, known, until = window(args)
     other = with_window(load_scenario(args.other), pin_until=pin, known_until=known, until=until)
     from casim.analysis.compare import compare_scenarios
-    from casim.analysis.compare_out import summary_lines, write_comparison
+    from casim.analysis.compare_out import COMPARE_FILES, summary_lines, write_comparison
+    from casim.files import check_replaceable
 
     out = args.out or Path("out") / f"compare_{args.base.stem}_{args.other.stem}"
+    check_replaceable(out, COMPARE_FILES, force=args.force)
     began = time.perf_counter()
-    result = compare_scenarios(load_scenario(args.base), other, seed=args.seed, runs=args.runs)
+    result = compare_scenarios(
+        load_scenario(args.base), other, seed=args.seed, runs=args.runs, progress=sys.stderr
+    )
     elapsed = time.perf_counter() - began
     print(
         f"casim {__version__}: {other.name} against {result.base_scenario.name}, "
@@ -185,6 +205,8 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     for line in summary_lines(result):
         print(line)
     command = ["casim", *argv]
-    for path in write_comparison(result, out, seed=args.seed, runs=args.runs, command=command):
+    for path in write_comparison(
+        result, out, seed=args.seed, runs=args.runs, command=command, force=args.force
+    ):
         print(f"  wrote {path}")
     return 0

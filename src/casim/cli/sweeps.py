@@ -43,12 +43,19 @@ def add_analyze(sub: Subparsers) -> None:
 
 def add_calibrate(sub: Subparsers) -> None:
     p = sub.add_parser(
-        "calibrate", help="fit free parameters to a record; write a fitted scenario overlay"
+        "calibrate",
+        help="fit free parameters to a record; write a fitted scenario overlay into --out",
     )
     p.add_argument("calibration", type=Path, help="calibration file (experiments/calibrate_*.toml)")
     add_backend_args(p, scheduler_help="dask: a running scheduler")
     p.add_argument("--out", type=Path, help="work directory (default out/<calibration name>)")
     p.add_argument("--resume", action="store_true", help="complete a stopped calibration")
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="also write the overlay where the calibration file names it (the shipped one "
+        "under scenarios/fitted/); without it, the overlay is written into --out only",
+    )
     p.set_defaults(func=_calibrate)
 
 
@@ -111,7 +118,7 @@ def _calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     cal = load_calibration(args.calibration)
     out = args.out or Path("out") / cal.name
     try:
-        result = calibrate(cal, out, **options)
+        result = calibrate(cal, out, update=args.update, **options)
     except BackendError as err:
         print(f"casim: error: {err}; stored runs are kept, --resume continues", file=sys.stderr)
         return 1

@@ -37,6 +37,7 @@ from casim.experiment.store import ResultStore, schema
 from casim.experiment.worker import Chunk, Payload, Row
 from casim.files import write_text_atomic
 from casim.mechanisms import Mechanism, mechanism_names
+from casim.progress import Progress
 from casim.scenario.errors import ScenarioError
 from casim.scenario.window import resolved_window
 
@@ -172,42 +173,6 @@ def _manifest(exp: Experiment, design: Design, plan: OutputPlan, chunk_runs: int
     }
 
 
-class _Progress:
-    """A tqdm bar on a terminal; otherwise a plain line at every tenth and at the end."""
-
-    def __init__(self, total: int, initial: int, stream: TextIO | None) -> None:
-        self.total, self.done, self.stream = total, initial, stream
-        self.began = time.perf_counter()
-        self.computed = 0
-        self.bar: Any = None
-        self.next_report = initial + max(1, total // 10)
-        if stream is not None and stream.isatty():
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, initial=initial, unit="run", file=stream)
-
-    def update(self, n: int) -> None:
-        self.done += n
-        self.computed += n
-        if self.bar is not None:
-            self.bar.update(n)
-        elif self.stream is not None and (self.done >= self.next_report or self.done == self.total):
-            self.next_report = self.done + max(1, self.total // 10)
-            elapsed = time.perf_counter() - self.began
-            rate = self.computed / elapsed if elapsed > 0 else 0.0
-            left = (self.total - self.done) / rate if rate > 0 else math.inf
-            print(
-                f"sweep: {self.done}/{self.total} runs ({100 * self.done // self.total}%), "
-                f"{rate:.0f} runs/s, {left:.0f} s left",
-                file=self.stream,
-                flush=True,
-            )
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
 def sweep(
     experiment: Experiment | str | Path,
     out: str | Path,
@@ -256,7 +221,7 @@ def sweep(
     began = time.perf_counter()
     computed = 0
     if runner is not None:
-        bar = _Progress(total, stored_before, progress)
+        bar = Progress(total, stored_before, progress, label="sweep")
         try:
             computed = _run_chunks(runner, todo, store, bar, in_flight_limit(backend, jobs))
         finally:
@@ -307,7 +272,7 @@ def _check_resume(out: Path, fingerprint: str, stored_runs: bool, resume: bool) 
 
 
 def _run_chunks(
-    runner: Backend, todo: list[Chunk], store: ResultStore, bar: _Progress, limit: int
+    runner: Backend, todo: list[Chunk], store: ResultStore, bar: Progress, limit: int
 ) -> int:
     """Run the chunks on the backend, storing each as it finishes; the runs computed."""
     computed = 0

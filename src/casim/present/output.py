@@ -1,7 +1,9 @@
 """Writing a result directory: the three tables, the manifest and the trajectory plot.
 
-Everything is rendered into a hidden temporary directory beside the target first and moved
-into place only when all of it succeeded, so a failure never leaves a half-written output.
+Everything is rendered into a hidden staging directory beside the target first, which
+takes the target's place as a whole only when all of it succeeded: a failure never leaves a
+half-written output, and an earlier output there (with its ``plots/`` and ``report.html``)
+is gone, never mixed with the new one (:func:`casim.files.publish_dir`).
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from typing import Any
 import pandas as pd
 
 from casim.api import Result
-from casim.files import publish
+from casim.files import publish_dir
 from casim.present.plotting import plot_trajectory, save
 from casim.scenario.window import resolved_window
 
-__all__ = ["OUTPUT_FILES", "csv_text", "publish", "write_result"]
+__all__ = ["OUTPUT_FILES", "OWNED", "csv_text", "write_result"]
 
 OUTPUT_FILES = ("events.csv", "panel.csv", "index.csv", "manifest.json", "trajectory.png")
+#: what else casim writes into a result directory (casim plot, casim report)
+OWNED = ("plots", "report.html")
 _FLOAT = "%.6g"
 
 
@@ -29,9 +33,15 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 
 def write_result(
-    result: Result, out: Path, *, extra_manifest: dict[str, Any] | None = None
+    result: Result,
+    out: Path,
+    *,
+    extra_manifest: dict[str, Any] | None = None,
+    force: bool = False,
 ) -> list[Path]:
-    """Write the five output files into ``out`` (created if needed); return their paths."""
+    """Write the five output files as the directory ``out``, replacing an earlier result
+    directory there as a whole (any other directory only with ``force``); return their
+    paths."""
 
     def build(tmp: Path) -> None:
         for name, frame in (
@@ -49,4 +59,4 @@ def write_result(
         ax = plot_trajectory(result.index, pin_until=pin, known_until=known)
         save(ax, tmp / "trajectory.png")
 
-    return publish(out, OUTPUT_FILES, build)
+    return publish_dir(out, OUTPUT_FILES, build, owned=OWNED, force=force)

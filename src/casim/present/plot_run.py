@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.axes import Axes
 
-from casim.files import publish
+from casim.files import publish_dir
 from casim.present.plotting import (
     plot_components,
     plot_relations,
@@ -115,8 +115,11 @@ def plot_result_dir(
     formats: Sequence[str] = ("png", "svg"),
     run: int = 0,
     year: int | None = None,
+    force: bool = False,
 ) -> list[Path]:
-    """Draw each kind of figure into ``out`` as ``<kind>.<format>``; return the paths."""
+    """Draw each kind of figure into the directory ``out`` as ``<kind>.<format>``; the
+    directory is replaced as a whole (a directory holding anything but figures only with
+    ``force``); return the paths."""
     data = read_result_dir(Path(result_dir))
     events, panel = data.events, data.panel
     if run not in set(events["run"]):
@@ -133,4 +136,5 @@ def plot_result_dir(
                 save(ax, tmp / f"{kind}.{fmt}")
 
     names = [f"{k}.{f}" for k in kinds for f in formats]
-    return publish(Path(out), names, build)
+    owned = [f"{k}.{f}" for k in PLOT_KINDS for f in ("png", "svg")]
+    return publish_dir(Path(out), names, build, owned=owned, force=force)

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from casim.log import RECORD_KINDS
 
@@ -193,11 +194,14 @@ def plot_heatmap(
     value: str,
     *,
     bins: int = 8,
+    others: Sequence[str] = (),
     title: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """The mean of ``value`` over two parameters: one cell per grid value, or ``bins``
-    equal bins per axis when there are more distinct values than that (sampled designs)."""
+    equal bins per axis when there are more distinct values than that (sampled designs).
+    ``others`` are the design's other parameters, which each cell averages over: the title
+    says so, and which axes are binned."""
     ax = ax if ax is not None else new_axes(7.0, 5.5)
     frame = rows[[x, y, value]].dropna()
 
@@ -210,18 +214,31 @@ def plot_heatmap(
     table = frame.assign(_x=cells(x), _y=cells(y)).pivot_table(
         index="_y", columns="_x", values=value, aggfunc="mean", observed=True
     )
-    image = ax.imshow(table.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
+    grid = table.to_numpy(dtype=float)
+    image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
     ax.set_xticks(range(table.shape[1]), [f"{v:g}" for v in table.columns], fontsize=8)
     ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index], fontsize=8)
-    for (i, j), v in np.ndenumerate(table.to_numpy(dtype=float)):
+    lo, hi = float(np.nanmin(grid)), float(np.nanmax(grid))
+    for (i, j), v in np.ndenumerate(grid):
         if not np.isnan(v):
-            ax.text(j, i, f"{v:.3f}", ha="center", va="center", fontsize=7, color="white")
+            # the upper viridis is yellow-green: dark text there
+            light = (v - lo) / (hi - lo) > 0.6 if hi > lo else False
+            ax.text(j, i, f"{v:.3f}", ha="center", va="center", fontsize=7,
+                    color="black" if light else "white")  # fmt: skip
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     fig = ax.get_figure(root=True)
     assert isinstance(fig, Figure)
     fig.colorbar(image, ax=ax, label=f"mean {value}")
-    ax.set_title(title or f"mean {value}\nover {x} and {y}", fontsize=10)
+    binned = [axis for axis, c in (("x", x), ("y", y)) if frame[c].nunique() > bins]
+    notes = []
+    if binned:
+        axes = "both axes" if len(binned) == 2 else f"the {binned[0]} axis"
+        notes.append(f"{axes} in {bins} equal bins")
+    if others:
+        notes.append(f"each cell averages over the other {len(others)} parameter(s)")
+    note = f"\n{'; '.join(notes)}" if notes else ""
+    ax.set_title((title or f"mean {value}\nover {x} and {y}") + note, fontsize=9)
     return ax
 
 
@@ -421,7 +438,7 @@ def plot_comparison(
     base_name: str = "base",
     other_name: str = "other",
     branch: dt.date | None = None,
-    unit: str = "index, 0-1",
+    unit: str = "0-1",
 ) -> Figure:
     """Two panels from ``casim compare``'s table for one outcome: the mean of each
     scenario by year, and their paired difference with its 90% confidence interval and
@@ -432,7 +449,8 @@ def plot_comparison(
     top, bottom = fig.subplots(2, 1, sharex=True)
     top.plot(years, part["base_mean"], color="tab:blue", lw=2, label=f"{base_name} (mean)")
     top.plot(years, part["other_mean"], color="tab:red", lw=2, label=f"{other_name} (mean)")
-    top.set_ylabel(f"{outcome} ({unit})")
+    name = "integration index" if outcome == "index" else outcome
+    top.set_ylabel(f"{name} ({unit})")
     top.set_title(f"{outcome}: {other_name} against {base_name}, runs paired on the same streams")
     bottom.fill_between(
         years,
@@ -512,6 +530,17 @@ def plot_components(
     return ax
 
 
+#: (colour, line style, marker) of the states of plot_stances, in alphabetical order
+_STANCE_STYLES: tuple[tuple[str, Any, str], ...] = (
+    ("tab:blue", "-", "o"),
+    ("tab:orange", "--", "s"),
+    ("tab:green", "-.", "^"),
+    ("tab:red", ":", "D"),
+    ("tab:purple", (0, (4, 2)), "v"),
+    ("tab:brown", (0, (1, 1, 4, 1)), "P"),
+)
+
+
 def plot_stances(
     panel: pd.DataFrame,
     *,
@@ -524,12 +553,15 @@ def plot_stances(
     25-75% band when there are several runs."""
     ax = ax if ax is not None else new_axes()
     part = panel[panel["participant"].astype(str) == "True"] if "participant" in panel else panel
-    colours = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
     for k, (state, g) in enumerate(part.groupby("state", sort=True)):
         by_year = g.groupby("year")[column]
         x = np.array(sorted(g["year"].unique()), dtype=float) + 0.5
-        colour = colours[k % len(colours)]
-        ax.plot(x, by_year.median().to_numpy(), color=colour, lw=2, label=str(state))
+        colour, style, marker = _STANCE_STYLES[k % len(_STANCE_STYLES)]
+        # each state its own dash and marker, and each later one thinner and on top, so
+        # that a line under another still shows on both sides of it
+        ax.plot(x, by_year.median().to_numpy(), color=colour, lw=max(3.4 - 0.45 * k, 1.2),
+                ls=style, marker=marker, ms=4, markevery=(k % 3, 3), label=str(state),
+                zorder=3 + k)  # fmt: skip
         if g["run"].nunique() > 1:
             ax.fill_between(
                 x,
@@ -579,14 +611,20 @@ def plot_timeline(
     are drawn filled, the model's open."""
     ax = ax if ax is not None else new_axes(11.0, 5.5)
     ev = events[events["run"] == run]
+    ev = ev.assign(date=pd.to_datetime(ev["date"]).dt.date)
     heads = ev[ev["kind"] == "summit_attended"]
+    years = [d.year for d in ev["date"]]
+    span = (min(years), max(years) + 1) if years else (0, 1)
+    char = 0.11 * (span[1] - span[0]) / 20.0  # a 6-point character, in years of the axis
+    # the spans of labels in the band under each row (band r + 1 is above row r)
+    bands: list[list[tuple[float, float]]] = [[] for _ in range(len(_TIMELINE_ROWS) + 1)]
     for row, (kind, _label) in enumerate(_TIMELINE_ROWS):
         part = ev[ev["kind"] == kind]
         if kind == "border_clash":
             part = part[part["object"] == "major"]
-        for date, subject, origin in zip(part["date"], part["subject"], part["origin"],
-                                         strict=True):  # fmt: skip
-            x = year_fraction(dt.date.fromisoformat(str(date)))
+        # one marker and one label per day: the states signing together share them
+        for date, day in part.groupby("date", sort=True):
+            x = year_fraction(date)  # type: ignore[arg-type]
             colour: Any = "tab:blue"
             if kind == "summit_held":
                 present = heads[heads["date"] == date]
@@ -594,25 +632,56 @@ def plot_timeline(
                 colour = _heads_colour(share)
             elif kind == "border_clash":
                 colour = "tab:red"
-            filled = origin != "model"  # imposed or a driver (casim.log.ORIGINS)
+            filled = bool((day["origin"] != "model").any())  # imposed or a driver
             ax.scatter([x], [row], s=60, marker="o", color=colour if filled else "white",
                        edgecolors=colour, linewidths=1.5, zorder=3)  # fmt: skip
-            ax.annotate(str(subject), (x, row), textcoords="offset points", xytext=(0, 7),
-                        ha="center", fontsize=6, rotation=45)  # fmt: skip
+            subjects = " ".join(dict.fromkeys(str(v) for v in day["subject"]))
+            side = timeline_label_side(x, len(subjects) * 0.87 * char, bands[row + 1], bands[row])
+            if side is None:
+                continue  # no room beside its neighbours' labels: the marker stays
+            above = side == 0
+            ax.annotate(subjects, (x, row), textcoords="offset points",
+                        xytext=(0, 7 if above else -8), ha="left" if above else "right",
+                        va="bottom" if above else "top", fontsize=6, rotation=30)  # fmt: skip
     if pin_until is not None:
-        _mark(ax, None, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.99, "top")
+        drawn = (float(span[0]), float(span[1]))
+        _mark(ax, drawn, pin_until, f" branch {pin_until.isoformat()}", "--", "0.3", 0.99, "top")
     ax.set_yticks(range(len(_TIMELINE_ROWS)), [label for _, label in _TIMELINE_ROWS])
-    ax.set_ylim(-0.7, len(_TIMELINE_ROWS) - 0.2)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("date (year)")
-    ax.scatter([], [], s=60, color="0.4", label="recorded (imposed or exogenous)")
-    ax.scatter([], [], s=60, color="white", edgecolors="0.4", label="decided by the model")
-    ax.scatter([], [], s=60, color=_heads_colour(1.0), label="meeting: all heads present")
-    ax.scatter([], [], s=60, color=_heads_colour(0.5), label="meeting: half the heads")
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4)
+    ax.set_ylim(-0.8, len(_TIMELINE_ROWS) - 0.2)
+    ax.set_xlim(*span)
+    step = 1 if span[1] - span[0] <= 25 else 2
+    ax.xaxis.set_major_locator(MultipleLocator(step))
+    ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0f}")
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel("date (a tick at each year's start)")
+    ax.scatter([], [], s=60, color="tab:blue", edgecolors="tab:blue", linewidths=1.5,
+               label="recorded (imposed or exogenous)")  # fmt: skip
+    ax.scatter([], [], s=60, color="white", edgecolors="tab:blue", linewidths=1.5,
+               label="decided by the model")  # fmt: skip
+    ax.scatter([], [], s=60, color="tab:red", edgecolors="tab:red", linewidths=1.5,
+               label="major border clash")  # fmt: skip
+    for share, text in ((1.0, "meeting: all heads present"), (0.5, "meeting: half the heads")):
+        c = _heads_colour(share)
+        ax.scatter([], [], s=60, color=c, edgecolors=c, linewidths=1.5, label=text)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5)
     ax.set_title(title or f"Events of run {run}")
     ax.grid(axis="x", alpha=0.3)
     return ax
+
+
+def timeline_label_side(
+    x: float, width: float, above: list[tuple[float, float]], below: list[tuple[float, float]]
+) -> int | None:
+    """Where a label of ``width`` (axis units) at ``x`` goes on a timeline row: 0 above
+    (it extends right of ``x``), 1 below (it extends left), or None when both places
+    overlap a label already there. ``above`` and ``below`` are the spans taken in the
+    bands above and below the row (a band is shared with the neighbouring row); the
+    chosen one gets the new span."""
+    for side, band, span in ((0, above, (x, x + width)), (1, below, (x - width, x))):
+        if all(span[1] <= lo or span[0] >= hi for lo, hi in band):
+            band.append(span)
+            return side
+    return None
 
 
 def _heads_colour(share: float) -> tuple[float, float, float, float]:
@@ -622,11 +691,17 @@ def _heads_colour(share: float) -> tuple[float, float, float, float]:
     return tuple(colormaps["viridis"](0.15 + 0.8 * share))  # type: ignore[return-value]
 
 
+def _text_colour(value: float) -> str:
+    """Text on a cell of the Reds colour map (0-1): white where the red is dark."""
+    return "white" if value > 0.55 else "black"
+
+
 def plot_relations(
     panel: pd.DataFrame, *, year: int, title: str | None = None, ax: Axes | None = None
 ) -> Axes:
     """Relations among the states in one year: the mean border tension between each pair
-    (0 = calm, 1 = fighting) over runs, as a heatmap; pairs without a border are blank."""
+    (0 = calm, 1 = fighting) over runs, as a heatmap; pairs without a border are hatched
+    grey and say so. Numbers are white on dark cells, black on light ones."""
     ax = ax if ax is not None else new_axes(7.0, 6.0)
     part = panel[panel["year"] == year]
     if "participant" in part:  # only the states taking part that year
@@ -638,13 +713,22 @@ def plot_relations(
     image = ax.imshow(values, vmin=0, vmax=1, cmap="Reds")
     for i in range(len(states)):
         for j in range(len(states)):
-            if not np.isnan(values[i, j]):
-                ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=8)
+            v = values[i, j]
+            if not np.isnan(v):
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,
+                        color=_text_colour(v))  # fmt: skip
+                continue
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="0.93",
+                                   edgecolor="0.75", hatch="///", lw=0))  # fmt: skip
+            if i != j:
+                ax.text(j, i, "no\nborder", ha="center", va="center", fontsize=7, color="0.35")
     ax.set_xticks(range(len(states)), states)
     ax.set_yticks(range(len(states)), states)
     fig = ax.get_figure(root=True)
     assert isinstance(fig, Figure)
     fig.colorbar(image, ax=ax, label="border tension (0 = calm, 1 = fighting)")
+    ax.set_xlim(-0.5, len(states) - 0.5)
+    ax.set_ylim(len(states) - 0.5, -0.5)
     runs = part["run"].nunique()
     ax.set_title(title or f"Border tension between states, end of {year} (mean of {runs} runs)")
     return ax

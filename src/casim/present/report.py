@@ -97,7 +97,7 @@ def _signers(events: pd.DataFrame, runs: int) -> pd.DataFrame:
     year of signature."""
     signed = events[events["kind"] == "treaty_signed"]
     signers = (
-        signed.assign(year=signed["date"].str[:4])
+        signed.assign(year=signed["date"].astype(str).str[:4])
         .groupby(["object", "subject"])["year"]
         .agg(runs="count", first="min")
         .reset_index()
