@@ -3,11 +3,11 @@
 Each side's procedure is drawn at the signature (:func:`casim.model.ratification.ratification`
 on the line's stakes) from its own stream ``border_ratification:<state>``; when it ends, the
 side ratifies (``border_treaty_ratified``, an agreement kept: ``agreement_kept``) or its
-procedure fails (``border_treaty_ratification_failed``). A failed ratification means the treaty does not
-enter into force: the line stays as the executives agreed it, but tension on it rises by
-``ratification.failed_tension`` (the Kempir-Abad protests of October 2022 were against the
-Kyrgyz-Uzbek deal). A procedure that ends in the pinned period cannot fail: the record
-shows no failed ratification there.
+procedure fails (``border_treaty_ratification_failed``). A failed ratification means the
+treaty does not enter into force: the line stays as the executives agreed it, but tension
+on it rises by ``ratification.failed_tension`` (the Kempir-Abad protests of October 2022
+were against the Kyrgyz-Uzbek deal). A procedure that ends in the pinned period cannot
+fail: the record shows no failed ratification there.
 """
 
 from __future__ import annotations
