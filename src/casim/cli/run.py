@@ -9,11 +9,14 @@ from pathlib import Path
 
 from casim._version import __version__
 from casim.cli.common import (
+    MAX_RUNS_HELD,
     Subparsers,
     add_set_args,
     add_window_args,
     apply_settings,
-    positive,
+    check_out_dir,
+    out_path,
+    runs,
     seed,
     window,
 )
@@ -29,8 +32,10 @@ def add_run(sub: Subparsers) -> None:
         "scenario", nargs="?", type=Path, help="scenario file (default: the history scenario)"
     )
     p.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
-    p.add_argument("--runs", type=positive, default=1, help="number of runs (default 1)")
-    p.add_argument("--out", type=Path, default=Path("out"), help="output directory (default out/)")
+    p.add_argument("--runs", type=runs(MAX_RUNS_HELD), default=1, help="number of runs (default 1)")
+    p.add_argument(
+        "--out", type=out_path, default=Path("out"), help="output directory (default out/)"
+    )
     add_window_args(p)
     add_set_args(p)
     p.set_defaults(func=_run)
@@ -47,6 +52,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     pin, known, until = window(args)
     scenario = with_window(load_scenario(path), pin_until=pin, known_until=known, until=until)
     scenario = apply_settings(scenario, args.set)
+    check_out_dir(args.out)
     from casim.api import run
 
     began = time.perf_counter()

@@ -12,24 +12,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from casim.experiment.overrides import PathError, apply_values, leaves
 from casim.log import EventKind
 from casim.mechanisms import Mechanism, kinds_of, mechanism_names
-from casim.record import RecordRow, load_record
+from casim.record import RecordRow, check_record, load_record
 from casim.scenario.errors import ScenarioError, format_found
 from casim.scenario.load import load_scenario, load_toml, raise_validation, with_window
+from casim.scenario.reading import check_path, read_input_text
 from casim.scenario.schema import Scenario
 from casim.scenario.validate import check_scenario
 from casim.scenario.window import resolved_window
 
 __all__ = [
+    "MAX_SEED",
     "DesignSpec",
     "Experiment",
     "ExperimentFile",
@@ -41,7 +44,24 @@ __all__ = [
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Base of the experiment file's tables: immutable, unknown keys refused, strict types
+    (``"2"`` is not an integer, ``2.5`` is not an integer; an integer is a float)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _plain_name(text: str) -> str:
+    """A name that is one path component: no separator, no '..', no leading dot or dash."""
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}", text) or ".." in text:
+        raise ValueError(
+            "a plain name (letters, digits, '_', '-', '.'; at most 100; not starting with "
+            "'.' or '-'; no '..')"
+        )
+    return text
+
+
+#: The largest seed: seeds are stored in 64-bit signed integer columns.
+MAX_SEED = 2**63 - 1
 
 
 class ParameterSpec(_Strict):
@@ -90,6 +110,9 @@ class RunSpec(_Strict):
     def _branch_alone(self) -> RunSpec:
         if self.branch is not None and (self.pin_until or self.known_until):
             raise ValueError("branch without pin_until or known_until beside it")
+        free = self.branch or self.pin_until
+        if free is not None and self.until is not None and self.until < free:
+            raise ValueError(f"until on or after the branch or pin date {free}")
         return self
 
 
@@ -164,9 +187,13 @@ class ExperimentFile(_Strict):
     """The keys of an experiment file."""
 
     scenario: str = Field(description="scenario file, relative to the experiment file")
-    name: str | None = None
+    name: Annotated[str, AfterValidator(_plain_name)] | None = Field(
+        None,
+        description="the name of the output directory out/<name> (default: the file's stem): "
+        "letters, digits, '_', '-' and '.', not starting with '.' or '-'",
+    )
     description: str = ""
-    seed: int = Field(ge=0, description="experiment seed")
+    seed: int = Field(ge=0, le=MAX_SEED, description="experiment seed")
     replicates: int = Field(1, ge=1, le=10_000_000, description="runs per design point")
     run: RunSpec = Field(default_factory=RunSpec)
     design: DesignSpec = Field(default_factory=DesignSpec)
@@ -212,7 +239,7 @@ def load_experiment(path: str | Path, *, mechanisms: Sequence[type[Mechanism]] =
     ``mechanisms`` are added to the built-in ones in every run of the experiment; the
     event kinds they declare may be counted (``outputs.event_counts``).
     """
-    path = Path(path)
+    path = check_path(path)
     raw = load_toml(path)
     try:
         spec = ExperimentFile.model_validate(raw)
@@ -237,7 +264,8 @@ def load_experiment(path: str | Path, *, mechanisms: Sequence[type[Mechanism]] =
         if not record_path.is_file():
             raise ScenarioError(path, "outputs.record", "an existing record file", str(record_path))
         record = load_record(record_path)
-    text = path.read_text(encoding="utf-8")
+        check_record(record, scenario, record_path)
+    text = read_input_text(path, what="TOML file")
     return Experiment(path, spec, scenario_path, scenario, years, text, record, tuple(mechanisms))
 
 
@@ -264,7 +292,7 @@ def _check_parameters(path: Path, spec: ExperimentFile, scenario: Scenario) -> N
     n = spec.design.samples
     if kind == "sobol" and n & (n - 1):
         raise ScenarioError(path, "design.samples", "a power of two for sobol", str(n))
-    if kind in ("sobol", "morris") and not spec.parameters:
+    if kind != "grid" and not spec.parameters:
         raise ScenarioError(path, "parameters", f"at least one parameter for {kind}", "none")
 
 

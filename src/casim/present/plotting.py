@@ -64,6 +64,11 @@ def plot_trajectory(
     for several. Years up to the pin date (replayed history) are drawn in black, the free
     years in colour, and the branch date is marked."""
     ax = ax if ax is not None else new_axes()
+    if index.empty:  # a run that ends inside its first year has no yearly index
+        ax.text(0.5, 0.5, "no complete year to show", ha="center", va="center")
+        ax.set_axis_off()
+        ax.set_title(title or "Central Asian integration index per year")
+        return ax
     runs = index["run"].nunique()
     grouped = index.groupby("year")[column]
     years = np.array(sorted(index["year"].unique()), dtype=float)
