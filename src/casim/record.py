@@ -70,7 +70,7 @@ def load_record(path: str | Path) -> tuple[RecordRow, ...]:
         return _rows(path, reader)
     except csv.Error as err:
         raise ScenarioError(
-            path, f"line {reader.line_num}", "a CSV row", format_found(str(err))
+            path, f"line {reader.line_num + 1}", "a CSV row", format_found(str(err))
         ) from None
 
 

@@ -22,7 +22,7 @@ from casim.scenario.reading import check_path, read_input_text
 from casim.scenario.schema import EVENT_MODELS, EventBase, Scenario
 from casim.scenario.validate import check_scenario
 
-__all__ = ["load_scenario", "load_toml", "raise_validation", "with_window"]
+__all__ = ["load_scenario", "load_toml", "raise_validation", "scenario_files", "with_window"]
 
 #: the longest ``extends`` chain followed (a longer one is refused, not called a cycle)
 _MAX_CHAIN = 64
@@ -226,6 +226,14 @@ def _parse_events(raw_events: list[Any], origin: _Origin) -> list[EventBase]:
         ids.add(event.id)
         events.append(event)
     return events
+
+
+def scenario_files(path: str | Path) -> list[Path]:
+    """The files a scenario is read from, resolved: ``path`` first, then each file it
+    extends in turn (the scenario is loaded, so any defect is a ScenarioError)."""
+    origin = _Origin()
+    _resolve(check_path(path), origin)
+    return [file for file, _ in reversed(origin.chain)]
 
 
 def load_scenario(path: str | Path) -> Scenario:
