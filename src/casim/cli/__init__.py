@@ -17,7 +17,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from casim._version import __version__
 from casim.cli import figures, run, scoring, sweeps
@@ -49,8 +49,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def command_line_error(message: str) -> str:
-    """An argparse message as ``<command line>: KEY: expected ..., found ...`` where it
-    names an argument, else ``<command line>: MESSAGE``, on one line."""
+    """An argparse message as one line ``<command line>: KEY: expected ..., found ...``;
+    KEY is the argument it names, else ``(arguments)``."""
     message = " ".join(message.split())
     head, sep, rest = message.partition(": ")
     if sep and head.startswith("argument "):
@@ -58,7 +58,7 @@ def command_line_error(message: str) -> str:
         if not rest.startswith("expected"):
             rest = f"expected a valid value, found {rest}"
         return f"<command line>: {key}: {rest}"
-    return f"<command line>: {message}"
+    return f"<command line>: (arguments): expected valid arguments, found {message}"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Discrete-event simulation of diplomacy among the Central Asian states.",
     )
     parser.add_argument("--version", action="version", version=f"casim {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # the subcommands' parsers are _Parser too (argparse makes them of the parent's class)
+    sub = cast(Subparsers, parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
     for add in _COMMANDS:
         add(sub)
     return parser

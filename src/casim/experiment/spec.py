@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ class _Strict(BaseModel):
     """Base of the experiment file's tables: immutable, unknown keys refused, strict types
     (``"2"`` is not an integer, ``2.5`` is not an integer; an integer is a float)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 def _plain_name(text: str) -> str:
@@ -59,6 +60,11 @@ def _plain_name(text: str) -> str:
         )
     return text
 
+
+#: The most design points of an experiment (the design is held in memory), and the most
+#: runs of a sweep (its chunks are listed in memory before they stream to disk).
+MAX_POINTS = 1_000_000
+MAX_SWEEP_RUNS = 10_000_000
 
 #: The largest seed: seeds are stored in 64-bit signed integer columns.
 MAX_SEED = 2**63 - 1
@@ -72,7 +78,9 @@ class ParameterSpec(_Strict):
     op: Literal["set", "scale"] = Field(
         "set", description="set the value, or scale every number the path names by it"
     )
-    values: list[float] | None = Field(None, min_length=1, description="grid values")
+    values: list[float] | None = Field(
+        None, min_length=1, max_length=100_000, description="grid values"
+    )
     low: float | None = Field(None, description="lower end of a sampled range")
     high: float | None = Field(None, description="upper end of a sampled range")
 
@@ -282,6 +290,8 @@ def _check_parameters(path: Path, spec: ExperimentFile, scenario: Scenario) -> N
             if p.values is None:
                 raise ScenarioError(path, f"{where}.values", "grid values (a list)", "nothing")
             trial = p.values
+            # the scenario's bounds are ranges: its extreme values decide for all of them
+            trial = sorted({min(p.values), max(p.values)})
         else:
             if p.low is None or p.high is None or not p.low < p.high:
                 found = f"low={p.low}, high={p.high}"
@@ -294,6 +304,26 @@ def _check_parameters(path: Path, spec: ExperimentFile, scenario: Scenario) -> N
         raise ScenarioError(path, "design.samples", "a power of two for sobol", str(n))
     if kind != "grid" and not spec.parameters:
         raise ScenarioError(path, "parameters", f"at least one parameter for {kind}", "none")
+    points = design_points(spec)
+    if points > MAX_POINTS:
+        raise ScenarioError(path, "design", f"at most {MAX_POINTS} design points", str(points))
+    if points * spec.replicates > MAX_SWEEP_RUNS:
+        raise ScenarioError(
+            path, "replicates", f"at most {MAX_SWEEP_RUNS} runs in all (points x replicates)",
+            f"{points} x {spec.replicates}",
+        )  # fmt: skip
+
+
+def design_points(spec: ExperimentFile) -> int:
+    """How many design points the file's design has (before it is drawn)."""
+    d, n, kind = len(spec.parameters), spec.design.samples, spec.design.kind
+    if kind == "grid":
+        return math.prod(len(p.values or []) for p in spec.parameters)
+    if kind == "sobol":
+        return n * (2 * d + 2 if spec.design.second_order else d + 2)
+    if kind == "morris":
+        return n * (d + 1)
+    return n
 
 
 def _require_path(scenario: Scenario, key: str, file: Path | str, where: str) -> None:

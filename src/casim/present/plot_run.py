@@ -102,7 +102,7 @@ def _manifest(path: Path) -> dict[str, Any]:
         ok = False
     if not ok:
         raise ScenarioError(path, "scenario", "the manifest of casim run", "another file")
-    return manifest
+    return dict(manifest)
 
 
 #: the columns the figures read from each table of a run directory

@@ -326,11 +326,22 @@ def plot_reliability(
     return ax
 
 
+#: the most record rows the per-row figure draws (its width grows with the rows)
+MAX_ROWS_DRAWN = 300
+
+
 def plot_forecast_rows(
     forecasts: pd.DataFrame, *, title: str | None = None, ax: Axes | None = None
 ) -> Axes:
     """Per record row, grouped by kind: the model's probability (dot), the climatology
-    baseline (grey bar) and the outcome (open square at 0 or 1)."""
+    baseline (grey bar) and the outcome (open square at 0 or 1). Of more than
+    ``MAX_ROWS_DRAWN`` rows, that many evenly spaced rows are drawn, and the title says so."""
+    total = len(forecasts)
+    if total > MAX_ROWS_DRAWN:
+        keep = np.unique(np.linspace(0, total - 1, MAX_ROWS_DRAWN).round().astype(int))
+        forecasts = forecasts.iloc[keep].reset_index(drop=True)
+        shown = f"{len(forecasts)} of {total} rows, evenly spaced"
+        title = f"{title} ({shown})" if title else f"Forecast per record row ({shown})"
     n = len(forecasts)
     ax = ax if ax is not None else new_axes(max(9.0, 0.16 * n + 3.0), 5.5)
     x = np.arange(n, dtype=float)

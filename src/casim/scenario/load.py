@@ -290,5 +290,8 @@ def with_window(
     problem = check_scenario(new)
     if problem is not None:
         loc, expected, found = problem
-        raise ScenarioError(source, _loc_text(loc), expected, found)
+        key = _loc_text(loc)
+        if source == "<command line>":  # name the option that set the date
+            key = {f"run.{k}": f"--{k.replace('_', '-')}" for k in update}.get(key, key)
+        raise ScenarioError(source, key, expected, found)
     return new

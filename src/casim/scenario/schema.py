@@ -63,9 +63,9 @@ Delegation = Literal["head", "standin", "none"]
 class Frozen(BaseModel):
     """Base of every schema object: immutable, unknown keys refused, strict types (no
     coercion: ``"0.5"`` or ``true`` is not a number, ``2.5`` is not an integer; an integer
-    is accepted for a float)."""
+    is accepted for a float; ``nan`` and ``inf`` are not numbers here)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 def _non_blank(text: str) -> str:
