@@ -39,7 +39,9 @@ __all__ = [
     "ExperimentFile",
     "OutputsSpec",
     "ParameterSpec",
+    "PlainName",
     "load_experiment",
+    "plain_name",
     "set_checked",
 ]
 
@@ -51,7 +53,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
-def _plain_name(text: str) -> str:
+def plain_name(text: str) -> str:
     """A name that is one path component: no separator, no '..', no leading dot or dash."""
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}", text) or ".." in text:
         raise ValueError(
@@ -60,6 +62,9 @@ def _plain_name(text: str) -> str:
         )
     return text
 
+
+#: A name that becomes one directory under out/ (checked by :func:`plain_name`).
+PlainName = Annotated[str, AfterValidator(plain_name)]
 
 #: The most design points of an experiment (the design is held in memory), and the most
 #: runs of a sweep (its chunks are listed in memory before they stream to disk).
@@ -185,6 +190,23 @@ class CalibrationSpec(_Strict):
         "the others held at their current fit (default: one block of all)",
     )
     cycles: int = Field(1, ge=1, le=10, description="passes over the blocks")
+    method: Literal["lhs", "optuna"] = Field(
+        "lhs",
+        description="the search of each stage: iterated Latin hypercubes (rounds, "
+        "refine_samples, keep, margin), or an Optuna sampler (sampler, trials, batch); "
+        "the final round and the validation are the same",
+    )
+    sampler: Literal["tpe", "cmaes"] = Field("tpe", description="optuna: the sampler (seeded)")
+    trials: int | None = Field(
+        None,
+        ge=1,
+        le=1_000_000,
+        description="optuna: trials per stage, each run `replicates` times (default: the "
+        "runs the lhs search of a stage spends, divided by `replicates`)",
+    )
+    batch: int = Field(
+        16, ge=1, le=10_000, description="optuna: trials asked together and run as one sweep"
+    )
     overlay: str = Field(
         description="the fitted scenario to write (relative to the calibration file); it "
         "extends the experiment's scenario"
@@ -195,7 +217,7 @@ class ExperimentFile(_Strict):
     """The keys of an experiment file."""
 
     scenario: str = Field(description="scenario file, relative to the experiment file")
-    name: Annotated[str, AfterValidator(_plain_name)] | None = Field(
+    name: PlainName | None = Field(
         None,
         description="the name of the output directory out/<name> (default: the file's stem): "
         "letters, digits, '_', '-' and '.', not starting with '.' or '-'",

@@ -26,6 +26,7 @@ import numpy as np
 
 from casim.kernel import Proc
 from casim.mechanisms.base import Handler, Mechanism
+from casim.mechanisms.ratification import ratify_border
 from casim.model import decisions as dec
 from casim.scenario.schema import BorderClash, BorderTreaty, EventBase
 
@@ -67,11 +68,7 @@ class Borders(Mechanism):
         w.set_tension(pair, min(w.tension(pair), b.baseline))
         self.log("border_treaty_signed", pair, "", "signed", origin)
         for code in (b.a, b.b):
-            rng = self.streams(f"border_ratification:{code}")
-            delay = dec.ratification_delay(w, code, rng)
-            self.kernel.later(
-                delay, partial(self.log, "border_treaty_ratified", code, pair, "ratified")
-            )
+            ratify_border(self.sim, pair, code)
         for code in (b.a, b.b):
             self.sim.signals.objection_changed.emit(code)
 

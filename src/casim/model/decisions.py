@@ -32,6 +32,7 @@ __all__ = [
     "ratification_delay",
     "sign_base",
     "sign_logit",
+    "sign_terms",
     "successor_disposition",
     "visit_push",
     "visit_rate",
@@ -159,12 +160,15 @@ def sign_logit(
     """Log-odds that a state signs an open document now, and its main objection.
 
     logit = intercept + disposition * (d - 0.5) - distance * D - neutrality * N * S
-            - dispute * sovereignty * B * T + peer * share + partners * E
+            - dispute * sovereignty * B * T - sovereignty_w * sovereignty * max(0, B - P)
+            + peer * share + partners * E
             (+ log(absent_factor) when the head is not there),
     with D the salience-weighted distance between text and position, S the security
-    wording, B the mean wording (how binding), T the highest tension with another
-    participant, share the share of the other participants that signed, E the net external
-    support. The objection is the largest negative term (the peer term is never negative).
+    wording, B the mean wording (how binding), P the state's mean position on the text's
+    dimensions, T the highest tension with another participant, share the share of the
+    other participants that signed, E the net external support. The text is the one that
+    binds the state (its reservations applied). The objection is the largest negative term
+    (the peer term is never negative).
     """
     base, reason = sign_base(world, code, doc, present)
     return base + world.scenario.parameters.signature.peer * signed_share, reason
@@ -173,23 +177,7 @@ def sign_logit(
 def sign_base(world: World, code: str, doc: Document, present: str) -> tuple[float, str]:
     """The terms of :func:`sign_logit` that do not depend on who has signed already."""
     s = world.scenario.parameters.signature
-    st = world.states[code]
-    text = doc.text
-    salience, position = st.salience, st.position
-    sal = gap = 0.0
-    for d, value in text.items():
-        sal += salience[d]
-        gap += salience[d] * abs(value - position[d])
-    distance = gap / (sal or 1.0)
-    security = text.get(s.security_dimension, 0.0)
-    binding = sum(text.values()) / len(text) if text else 0.0
-    terms = (
-        ("disposition", s.disposition * (world.disposition(code) - 0.5)),
-        ("distance", -s.distance * distance),
-        ("neutrality", -s.neutrality * st.neutrality * security),
-        ("dispute", -s.dispute * st.sovereignty * binding * world.worst_tension(code)),
-        ("partners", s.partners * world.external_support(code)),
-    )
+    terms = sign_terms(world, code, doc)
     total = 0.0
     reason, lowest = terms[0]
     for name, value in terms:
@@ -200,6 +188,32 @@ def sign_base(world: World, code: str, doc: Document, present: str) -> tuple[flo
     if present != "head":
         logit += math.log(max(s.absent_factor, 1e-9))
     return logit, reason if lowest < 0 else "timing"
+
+
+def sign_terms(world: World, code: str, doc: Document) -> tuple[tuple[str, float], ...]:
+    """The named terms of :func:`sign_base` (each a consideration; the most negative one is
+    the state's main objection)."""
+    s = world.scenario.parameters.signature
+    st = world.states[code]
+    text = doc.text_for(code)
+    salience, position = st.salience, st.position
+    sal = gap = 0.0
+    for d, value in text.items():
+        sal += salience[d]
+        gap += salience[d] * abs(value - position[d])
+    distance = gap / (sal or 1.0)
+    security = text.get(s.security_dimension, 0.0)
+    binding = sum(text.values()) / len(text) if text else 0.0
+    wanted = sum(position[d] for d in text) / len(text) if text else 0.0
+    terms = (
+        ("disposition", s.disposition * (world.disposition(code) - 0.5)),
+        ("distance", -s.distance * distance),
+        ("neutrality", -s.neutrality * st.neutrality * security),
+        ("dispute", -s.dispute * st.sovereignty * binding * world.worst_tension(code)),
+        ("sovereignty", -s.sovereignty * st.sovereignty * max(0.0, binding - wanted)),
+        ("partners", s.partners * world.external_support(code)),
+    )
+    return terms
 
 
 def ratification_delay(world: World, code: str, rng: np.random.Generator) -> float:

@@ -85,10 +85,18 @@ class Document:
     ratified: dict[str, float] = field(default_factory=dict)
     in_force_day: float | None = None
     in_force_needed: int = 1
+    # state -> dimension -> wording a reservation or interpretive protocol grants it
+    reservations: dict[str, dict[str, float]] = field(default_factory=dict)
+    failed: dict[str, float] = field(default_factory=dict)  # failed ratifications, by state
 
     @property
     def open(self) -> bool:
         return self.opened_day is not None
+
+    def text_for(self, code: str) -> dict[str, float]:
+        """The text as it binds one state: the common text with its reservations applied."""
+        granted = self.reservations.get(code)
+        return {**self.text, **granted} if granted else self.text
 
 
 @dataclass(frozen=True)

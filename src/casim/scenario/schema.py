@@ -41,6 +41,7 @@ __all__ = [
     "PartnerParams",
     "PartnerSpec",
     "PartnerSummit",
+    "RatificationParams",
     "RunWindow",
     "Scenario",
     "Shock",
@@ -116,6 +117,12 @@ class StateSpec(Sourced):
     population_m: float = param("million", 0, 2_000, "population, for capability")
     ratification_days: float = param(
         "days", 1, 3_650, "median length of the domestic ratification procedure"
+    )
+    contention: float = param(
+        "score",
+        0,
+        1,
+        "domestic contention over ratification (protests, a parliament that may refuse)",
     )
     turnover_hazard: float = param(
         "1/year", 0, 1, "yearly hazard of a leader change once leader changes are unknown"
@@ -256,6 +263,43 @@ class SignatureParams(Sourced):
     ratification_sigma: float = param(
         "log-days", 0, 3, "spread of the lognormal ratification delay"
     )
+    sovereignty: float = param(
+        "logit",
+        0,
+        50,
+        "penalty of sovereignty x how far the text binds beyond the state's own positions",
+    )
+    calm_tension: float = param(
+        "score", 0, 1, "tension below which a border no longer drives a dispute objection"
+    )
+    driver_step: float = param(
+        "score", 0.001, 1, "step by which a drifting driver (disposition, support) must move"
+    )
+    reservation_rate: float = param(
+        "probability",
+        0,
+        1,
+        "chance per meeting that signatories of disposition 1, all others signed, offer a "
+        "holdout with a textual objection a reservation",
+    )
+    reservation_softening: float = param(
+        "share", 0, 1, "share of the objected wording a reservation takes off for the holdout"
+    )
+
+
+class RatificationParams(Sourced):
+    """Domestic approval of a signed treaty (the second level of a two-level game)."""
+
+    intercept: float = param("logit", -20, 20, "log-odds of a failed ratification, baseline")
+    contention: float = param("logit", 0, 50, "effect of the state's domestic contention")
+    sovereignty: float = param("logit", 0, 50, "effect of the state's sovereignty sensitivity")
+    cession: float = param(
+        "logit", 0, 50, "effect of land or water ceded (border difficulty, water wording)"
+    )
+    security: float = param("logit", 0, 50, "effect of the text's security commitments")
+    failed_tension: float = param(
+        "score", 0, 1, "tension a failed border ratification adds to the line"
+    )
 
 
 class BorderParams(Sourced):
@@ -341,6 +385,7 @@ class IndexParams(Sourced):
 class Parameters(Frozen):
     attendance: AttendanceParams
     signature: SignatureParams
+    ratification: RatificationParams
     borders: BorderParams
     partners: PartnerParams
     trade: TradeParams
