@@ -263,6 +263,13 @@ _DECLARED: tuple[EventKind, ...] = (
         outcome="the partner",
     ),
     EventKind(
+        "partner_offer",
+        "an external partner made a state an offer (investment, corridor or security assistance)",
+        subject="state",
+        object="partner",
+        outcome="the kind, then accepted or declined",
+    ),
+    EventKind(
         "bloc_join",
         "a state joined a bloc",
         subject="state",

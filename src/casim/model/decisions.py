@@ -29,6 +29,7 @@ __all__ = [
     "negotiation_step",
     "new_document_launched",
     "on_tour",
+    "partner_pressure",
     "ratification_delay",
     "sign_base",
     "sign_logit",
@@ -97,14 +98,22 @@ def draw_meeting_date(
     return first + dt.timedelta(days=int(u * ((last - first).days + 1)))
 
 
-def delegation(world: World, code: str, host: str, fmt: str, rng: np.random.Generator) -> str:
+def delegation(
+    world: World,
+    code: str,
+    host: str,
+    fmt: str,
+    rng: np.random.Generator,
+    extra: float = 0.0,
+) -> str:
     """Whom a state sends: ``head``, ``standin`` or ``none``.
 
     The host's head always attends. A leader below ``absent_below`` sends nobody. Otherwise
     P(head) = logistic(intercept + disposition * (d - 0.5)
                        - neutrality_novelty * neutrality * novelty(format)
-                       - tension_host * tension(state, host)),
-    and a state that fought the host within ``freeze_days`` sends a stand-in at most.
+                       - tension_host * tension(state, host) + extra),
+    with ``extra`` the log-odds a format adds (a partner's pull at its summits), and a
+    state that fought the host within ``freeze_days`` sends a stand-in at most.
     """
     u = rng.random()
     if code == host:
@@ -124,6 +133,7 @@ def delegation(world: World, code: str, host: str, fmt: str, rng: np.random.Gene
         + a.disposition * (d - 0.5)
         - a.neutrality_novelty * world.states[code].neutrality * world.novelty(fmt)
         - a.tension_host * tension
+        + extra
     )
     return "head" if u < logistic(x) else "standin"
 
@@ -166,9 +176,9 @@ def sign_logit(
     with D the salience-weighted distance between text and position, S the security
     wording, B the mean wording (how binding), P the state's mean position on the text's
     dimensions, T the highest tension with another participant, share the share of the
-    other participants that signed, E the net external support. The text is the one that
-    binds the state (its reservations applied). The objection is the largest negative term
-    (the peer term is never negative).
+    other participants that signed, E the partners' pressure on the document
+    (:func:`partner_pressure`). The text is the one that binds the state (its reservations
+    applied). The objection is the largest negative term (the peer term is never negative).
     """
     base, reason = sign_base(world, code, doc, present)
     return base + world.scenario.parameters.signature.peer * signed_share, reason
@@ -211,9 +221,23 @@ def sign_terms(world: World, code: str, doc: Document) -> tuple[tuple[str, float
         ("neutrality", -s.neutrality * st.neutrality * security),
         ("dispute", -s.dispute * st.sovereignty * binding * world.worst_tension(code)),
         ("sovereignty", -s.sovereignty * st.sovereignty * max(0.0, binding - wanted)),
-        ("partners", s.partners * world.external_support(code)),
+        ("partners", s.partners * partner_pressure(world, code, doc)),
     )
     return terms
+
+
+def partner_pressure(world: World, code: str, doc: Document) -> float:
+    """The partners' net pressure on a state about a document, in [-1, 1]: the partner
+    term of :func:`sign_base`, and the one place it is read from.
+
+    ``E_ik = sum_p pull_ip x standing_ip x (1 + summit_boost x A_p) x stance_pik``, with
+    ``stance_pik = regional_support_p - bloc_clause_k x guard_pi`` clipped to [-1, 1]
+    (see ``World.external_support``): a partner that guards a bloc the state belongs to
+    presses against a text that binds its members against other blocs. Positive when the
+    partners the state leans on back the format and the text, negative when they oppose
+    either.
+    """
+    return world.external_support(code, doc.spec.bloc_clause)
 
 
 def ratification_delay(world: World, code: str, rng: np.random.Generator) -> float:

@@ -19,8 +19,8 @@ leader reconsiders everything):
   border with another participant whether it is settled and whether its tension is below
   ``calm_tension`` (a settled or calmed line changes the driver);
 - ``distance``: the text that binds it and the state's positions and saliences;
-- ``partners``: the net external support (:meth:`World.external_support`), in steps of
-  ``driver_step``;
+- ``partners``: the partners' pressure on the state about the document
+  (:func:`casim.model.decisions.partner_pressure`), in steps of ``driver_step``;
 - ``disposition``: the leader's effective disposition, in steps of ``driver_step``.
 
 Reservations: signatories may offer a holdout whose objection is textual (neutrality,
@@ -34,7 +34,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from casim.model.decisions import sign_terms
+from casim.model.decisions import partner_pressure, sign_terms
 from casim.model.world import Document, World
 
 __all__ = [
@@ -113,7 +113,7 @@ def _distance(world: World, code: str, doc: Document) -> Driver:
 
 
 def _partners(world: World, code: str, doc: Document) -> Driver:
-    return (_step(world, world.external_support(code)),)
+    return (_step(world, partner_pressure(world, code, doc)),)
 
 
 def _disposition(world: World, code: str, doc: Document) -> Driver:
