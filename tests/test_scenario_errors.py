@@ -168,7 +168,7 @@ def test_cli_bad_window_is_a_clear_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     assert main(["run", "--until", "2000-01-01", "--out", str(tmp_path / "o")]) == 2
-    assert "run.until" in capsys.readouterr().err
+    assert "<command line>: --until:" in capsys.readouterr().err
 
 
 def test_console_script_prints_no_traceback(overlay: Overlay) -> None:

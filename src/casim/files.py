@@ -42,7 +42,10 @@ def publish(out: Path, names: Sequence[str], build: Callable[[Path], None]) -> l
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(20, "a file, not a directory", str(out))
     where = _nearest_directory(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=where))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=where))
+    except OSError as err:  # name the directory asked for, not the staging one
+        raise OSError(err.errno, err.strerror, str(out)) from None
     try:
         build(tmp)
         out.mkdir(parents=True, exist_ok=True)

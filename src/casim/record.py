@@ -14,12 +14,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from casim.log import KINDS, RECORD_KINDS, EventRow
 from casim.scenario.errors import ScenarioError, format_found
+from casim.scenario.reading import read_input_text
+from casim.scenario.schema import Scenario
 
 __all__ = [
     "RECORD_KINDS",
@@ -27,6 +30,7 @@ __all__ = [
     "RecordRow",
     "answer",
     "brier_by_kind",
+    "check_record",
     "load_record",
 ]
 
@@ -34,6 +38,9 @@ _COLUMNS = ("id", "kind", "subject", "object", "start", "end", "outcome")
 #: The kinds of the event log that answers are read from (the log's vocabulary says which
 #: record kinds each answers).
 _ANSWERING_KINDS = frozenset(k.name for k in KINDS.values() if k.record)
+#: Record kinds whose subject is a border pair.
+_PAIR_KINDS = frozenset({"border_treaty_signed", "border_clash_major"})
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -50,15 +57,24 @@ class RecordRow:
 
 
 def load_record(path: str | Path) -> tuple[RecordRow, ...]:
-    """Read and check a record file; any defect is one ScenarioError line."""
+    """Read and check a record file; any defect is one ScenarioError line.
+
+    Dates are ISO dates ``YYYY-MM-DD`` (rows are compared as text, so no other form is
+    accepted); the subject of a border kind is a pair in alphabetical order (``KGZ-TJK``).
+    Whether the states, pairs and treaties exist in a scenario is :func:`check_record`'s.
+    """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(path, "", "an existing record file", "no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(path, "", "a readable UTF-8 CSV file", str(err)) from None
+    text = read_input_text(path, what="record file")
     reader = csv.DictReader(text.splitlines())
+    try:
+        return _rows(path, reader)
+    except csv.Error as err:
+        raise ScenarioError(
+            path, f"line {reader.line_num + 1}", "a CSV row", format_found(str(err))
+        ) from None
+
+
+def _rows(path: Path, reader: csv.DictReader[str]) -> tuple[RecordRow, ...]:
     missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise ScenarioError(
@@ -67,42 +83,76 @@ def load_record(path: str | Path) -> tuple[RecordRow, ...]:
     rows: list[RecordRow] = []
     seen: set[str] = set()
     for n, raw in enumerate(reader, start=2):
-        where = f"line {n}"
-        if raw["kind"] not in RECORD_KINDS:
-            raise ScenarioError(
-                path,
-                f"{where}.kind",
-                f"one of {', '.join(RECORD_KINDS)}",
-                format_found(raw["kind"]),
-            )
-        for col in ("start", "end"):
-            try:
-                dt.date.fromisoformat(raw[col] or "")
-            except ValueError:
-                raise ScenarioError(
-                    path, f"{where}.{col}", "an ISO date YYYY-MM-DD", format_found(raw[col])
-                ) from None
-        if raw["start"] > raw["end"]:
-            raise ScenarioError(path, f"{where}.end", "a date on or after start", raw["end"])
-        if raw["outcome"] not in ("0", "1"):
-            raise ScenarioError(path, f"{where}.outcome", "0 or 1", format_found(raw["outcome"]))
-        if not raw["id"] or raw["id"] in seen:
-            raise ScenarioError(path, f"{where}.id", "a unique id", format_found(raw["id"]))
-        seen.add(raw["id"])
-        rows.append(
-            RecordRow(
-                raw["id"],
-                raw["kind"],
-                raw["subject"] or "",
-                raw["object"] or "",
-                raw["start"],
-                raw["end"],
-                int(raw["outcome"]),
-            )
-        )
+        rows.append(_row(path, f"line {n}", raw, seen))
     if not rows:
         raise ScenarioError(path, "", "at least one row", "none")
     return tuple(rows)
+
+
+def _row(path: Path, where: str, raw: dict[str, str | None], seen: set[str]) -> RecordRow:
+    """One checked row (``seen``: the ids of the rows before it, to which its id is added)."""
+    kind = raw["kind"] or ""
+    if kind not in RECORD_KINDS:
+        raise ScenarioError(
+            path, f"{where}.kind", f"one of {', '.join(RECORD_KINDS)}", format_found(raw["kind"])
+        )
+    for col in ("start", "end"):
+        value = raw[col] or ""
+        try:
+            ok = bool(_ISO_DATE.fullmatch(value)) and bool(dt.date.fromisoformat(value))
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ScenarioError(
+                path, f"{where}.{col}", "an ISO date YYYY-MM-DD", format_found(raw[col])
+            )
+    start, end = raw["start"] or "", raw["end"] or ""
+    if start > end:
+        raise ScenarioError(path, f"{where}.end", "a date on or after start", end)
+    if raw["outcome"] not in ("0", "1"):
+        raise ScenarioError(path, f"{where}.outcome", "0 or 1", format_found(raw["outcome"]))
+    row_id = raw["id"] or ""
+    if not row_id.strip() or row_id in seen:
+        raise ScenarioError(path, f"{where}.id", "a unique id", format_found(raw["id"]))
+    seen.add(row_id)
+    subject = raw["subject"] or ""
+    if kind in _PAIR_KINDS:
+        parts = subject.split("-")
+        if len(parts) != 2 or parts[0] >= parts[1]:
+            hint = "-".join(sorted(parts)) if len(parts) == 2 else "KGZ-TJK"
+            raise ScenarioError(
+                path,
+                f"{where}.subject",
+                f"two state codes in alphabetical order joined by '-' ({hint})",
+                format_found(subject),
+            )
+    return RecordRow(row_id, kind, subject, raw["object"] or "", start, end, int(raw["outcome"]))
+
+
+def check_record(rows: Sequence[RecordRow], scenario: Scenario, path: Path | str) -> None:
+    """Refuse a row about a state, border pair or treaty the scenario does not have (a run
+    would answer it 0, with full confidence). ``rows`` are in file order: row ``i`` is on
+    line ``i + 2``."""
+    for i, row in enumerate(rows):
+        where = f"line {i + 2}"
+        if row.kind in _PAIR_KINDS:
+            if row.subject not in scenario.borders:
+                known = ", ".join(scenario.borders)
+                raise ScenarioError(
+                    path, f"{where}.subject", f"a border pair of the scenario ({known})",
+                    format_found(row.subject),
+                )  # fmt: skip
+        elif row.subject not in scenario.states:
+            known = ", ".join(scenario.states)
+            raise ScenarioError(
+                path, f"{where}.subject", f"a state of the scenario ({known})",
+                format_found(row.subject),
+            )  # fmt: skip
+        if row.kind == "treaty_signed" and row.object not in scenario.documents:
+            raise ScenarioError(
+                path, f"{where}.object", "a document id of the scenario's [documents]",
+                format_found(row.object),
+            )  # fmt: skip
 
 
 class EventIndex:

@@ -38,7 +38,8 @@ from typing import Any, Literal, TextIO
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from casim.record import RecordRow, load_record
+from casim.experiment.spec import PlainName
+from casim.record import RecordRow, check_record, load_record
 from casim.scenario.errors import ScenarioError
 from casim.scenario.load import load_scenario, load_toml, raise_validation, with_window
 from casim.scenario.schema import Scenario
@@ -54,7 +55,9 @@ __all__ = [
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Strict types, as experiment files: no coercion of text or booleans to numbers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class ForecastSpec(_Strict):
@@ -70,7 +73,7 @@ class ForecastSpec(_Strict):
 class BacktestFile(_Strict):
     """The keys of a backtest file."""
 
-    name: str | None = None
+    name: PlainName | None = None
     description: str = ""
     scenario: str = Field(description="the scenario fitted (the prior), relative to the file")
     record: str = Field(description="the record fitted and scored, relative to the file")
@@ -187,6 +190,7 @@ def load_backtest(path: str | Path) -> Backtest:
     template_path = _existing(path, "calibration", spec.calibration)
     scenario = load_scenario(scenario_path)
     record = load_record(record_path)
+    check_record(record, scenario, record_path)
     until = spec.forecast.until or dt.date.fromisoformat(max(r.end for r in record))
     _check_origins(path, spec.origins, scenario, record, until)
     template = load_toml(template_path)

@@ -71,6 +71,7 @@ from casim.record import (
     load_record,
 )
 from casim.scenario.errors import ScenarioError
+from casim.scenario.load import scenario_files
 from casim.scenario.schema import Scenario
 from casim.scenario.window import resolved_window
 
@@ -164,7 +165,7 @@ def load_calibration(path: str | Path) -> Calibration:
     _check_blocks(path, [p.column for p in exp.spec.parameters], cal.blocks)
     record_path = _record_path(path, exp.spec)
     fitted, not_fitted = _fitted_rows(path, exp)
-    overlay = _overlay_path(path, cal)
+    overlay = _overlay_path(path, exp.spec, cal)
     _check_method(path, cal)
     return Calibration(_fitting(exp, fitted), cal, overlay, record_path, not_fitted)
 
@@ -299,7 +300,7 @@ def _fitting(exp: Experiment, fitted: list[RecordRow]) -> Experiment:
     return dataclasses.replace(exp, spec=spec, years=(), record=tuple(fitted))
 
 
-def _overlay_path(path: Path, cal: CalibrationSpec) -> Path:
+def _overlay_path(path: Path, spec: ExperimentFile, cal: CalibrationSpec) -> Path:
     """The overlay to write (relative to the calibration file): a .toml file in an
     existing directory."""
     overlay = Path(cal.overlay)
@@ -309,6 +310,17 @@ def _overlay_path(path: Path, cal: CalibrationSpec) -> Path:
         raise ScenarioError(
             path, "calibration.overlay", "a .toml file in an existing directory", cal.overlay
         )
+    # the overlay extends the experiment's scenario: writing it over that scenario, a file
+    # it extends or the calibration file itself would destroy what the fit starts from
+    scenario = Path(spec.scenario)
+    scenario = scenario if scenario.is_absolute() else path.parent / scenario
+    inputs = [path.resolve(), *scenario_files(scenario)]
+    if overlay.resolve() in inputs:
+        raise ScenarioError(
+            path, "calibration.overlay",
+            "a file other than the calibration file, its scenario and the files it extends",
+            cal.overlay,
+        )  # fmt: skip
     return overlay
 
 

@@ -16,7 +16,6 @@ Writes into ``DIR/analysis/``:
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from casim.experiment.store import read_chunks, read_sweep_json
 from casim.present.plotting import (
     plot_fan,
     plot_heatmap,
@@ -45,13 +45,38 @@ def load_sweep(out: str | Path) -> tuple[dict[str, Any], pd.DataFrame]:
     meta = out / "sweep.json"
     if not meta.is_file():
         raise ScenarioError(out, "sweep.json", "a sweep's output directory", "no sweep.json")
-    manifest: dict[str, Any] = json.loads(meta.read_text(encoding="utf-8"))
+    manifest = read_sweep_json(meta)
+    _check_manifest(meta, manifest)
     results = out / "results"
-    files = sorted(results.glob("chunk-*.parquet")) if results.is_dir() else []
-    if not files:
+    table = read_chunks(results) if results.is_dir() else None
+    if table is None:
         raise ScenarioError(out, "results", "stored runs", "none")
-    rows = pd.read_parquet(results)
-    return manifest, rows
+    return manifest, table.to_pandas()
+
+
+def _check_manifest(meta: Path, manifest: dict[str, Any]) -> None:
+    """What analyze reads from ``sweep.json`` is there, with the right types."""
+    design = manifest.get("design")
+    checks = {
+        "design": isinstance(design, dict),
+        "design.columns": isinstance(design, dict) and _strings(design.get("columns")),
+        "design.kind": isinstance(design, dict) and isinstance(design.get("kind"), str),
+        "outputs": _strings(manifest.get("outputs")),
+        "runs": _count(manifest.get("runs")),
+        "points": _count(manifest.get("points")),
+        "replicates": _count(manifest.get("replicates")),
+    }
+    for key, ok in checks.items():
+        if not ok:
+            raise ScenarioError(meta, key, "the manifest of a casim sweep", "another value")
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def analyze(out: str | Path, outputs: list[str] | None = None) -> list[Path]:

@@ -17,6 +17,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn, cast
 
 from casim._version import __version__
 from casim.cli import backtest, figures, run, scoring, sweeps
@@ -40,13 +41,35 @@ _COMMANDS: tuple[Callable[[Subparsers], None], ...] = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are the one line every bad input gets, with a hint
+    to ``--help`` instead of a usage dump (subcommand parsers are of the same class)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"casim: error: {command_line_error(message)} (see {self.prog} --help)\n")
+
+
+def command_line_error(message: str) -> str:
+    """An argparse message as one line ``<command line>: KEY: expected ..., found ...``;
+    KEY is the argument it names, else ``(arguments)``."""
+    message = " ".join(message.split())
+    head, sep, rest = message.partition(": ")
+    if sep and head.startswith("argument "):
+        key = head.removeprefix("argument ").split("/")[0]
+        if not rest.startswith("expected"):
+            rest = f"expected a valid value, found {rest}"
+        return f"<command line>: {key}: {rest}"
+    return f"<command line>: (arguments): expected valid arguments, found {message}"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="casim",
         description="Discrete-event simulation of diplomacy among the Central Asian states.",
     )
     parser.add_argument("--version", action="version", version=f"casim {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # the subcommands' parsers are _Parser too (argparse makes them of the parent's class)
+    sub = cast(Subparsers, parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
     for add in _COMMANDS:
         add(sub)
     return parser
@@ -70,3 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # quietly with the status of SIGPIPE; stdout goes to devnull for the final flush
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as err:
+        # a place that cannot be read or written (checked paths can still fail: a full disk,
+        # a read-only file system); nothing is published after a failed write
+        where = err.filename if err.filename is not None else "<file system>"
+        found = " ".join((err.strerror or str(err)).split())
+        problem = ScenarioError(where, "", "a readable or writable place", found)
+        print(f"casim: error: {problem}", file=sys.stderr)
+        return 2

@@ -9,7 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from casim._version import __version__
-from casim.cli.common import Subparsers, add_backend_args, sweep_options
+from casim.cli.common import (
+    Subparsers,
+    add_backend_args,
+    check_out_dir,
+    out_path,
+    sweep_options,
+)
 
 __all__ = ["add_backtest"]
 
@@ -21,7 +27,7 @@ def add_backtest(sub: Subparsers) -> None:
     )
     p.add_argument("backtest", type=Path, help="backtest file (experiments/backtest_*.toml)")
     add_backend_args(p, scheduler_help="dask: a running scheduler")
-    p.add_argument("--out", type=Path, help="output directory (default out/<backtest name>)")
+    p.add_argument("--out", type=out_path, help="output directory (default out/<backtest name>)")
     p.add_argument("--resume", action="store_true", help="complete a stopped backtest in --out")
     p.set_defaults(func=_backtest)
 
@@ -35,7 +41,7 @@ def _backtest(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
     options = sweep_options(args, argv)
     bt = load_backtest(args.backtest)
-    out = args.out or Path("out") / bt.name
+    out = check_out_dir(args.out or Path("out") / bt.name)
     origins = ", ".join(o.isoformat() for o in bt.spec.origins)
     print(
         f"casim {__version__}: backtest {bt.name} of {bt.scenario.name} on {bt.record_path} "

@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeAlias
 
 from casim.scenario import ScenarioError
@@ -17,14 +19,19 @@ from casim.scenario.schema import Scenario
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 __all__ = [
+    "MAX_RUNS_HELD",
+    "MAX_RUNS_SCORED",
     "Command",
     "Subparsers",
     "add_force_arg",
     "add_set_args",
     "add_window_args",
     "apply_settings",
+    "check_out_dir",
     "iso_date",
+    "out_path",
     "positive",
+    "runs",
     "seed",
     "sweep_options",
     "window",
@@ -45,22 +52,82 @@ def iso_date(text: str) -> dt.date:
 
 def positive(text: str) -> int:
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 20 else 0
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a positive integer, found {_short(text)}")
     return value
+
+
+#: The most runs ``run`` and ``compare`` hold in memory (about 0.3 MB each), and the most
+#: ``score`` answers (a few bytes per run and record row).
+MAX_RUNS_HELD = 1_000
+MAX_RUNS_SCORED = 100_000
+
+
+def runs(maximum: int) -> Callable[[str], int]:
+    """The type of a ``--runs`` option: a positive integer of at most ``maximum`` (the
+    runs are held in memory; larger ensembles stream through ``casim sweep``)."""
+
+    def parse(text: str) -> int:
+        value = positive(text)
+        if value > maximum:
+            raise argparse.ArgumentTypeError(
+                f"expected at most {maximum} runs (more: casim sweep, which streams them), "
+                f"found {_short(text)}"
+            )
+        return value
+
+    return parse
+
+
+#: The largest seed (seeds are stored in 64-bit signed integer columns).
+MAX_SEED = 2**63 - 1
 
 
 def seed(text: str) -> int:
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 20 else -1
     except ValueError:
         value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, found {text!r}")
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"expected an integer from 0 to 2**63-1, found {_short(text)}"
+        )
     return value
+
+
+def _short(text: str, limit: int = 40) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def out_path(text: str) -> Path:
+    """The type of an ``--out`` option: a path that is not empty (an empty one would write
+    into the current directory) and holds no null byte."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected a path, found {text!r}")
+    if "\x00" in text:
+        raise argparse.ArgumentTypeError("expected a path, found a null byte in it")
+    return Path(text)
+
+
+def check_out_dir(out: Path, flag: str = "--out") -> Path:
+    """Refuse an output directory that cannot be made before anything is computed: an
+    existing file, or a path under a file or a directory that cannot be written."""
+    if out.exists() and not out.is_dir():
+        raise ScenarioError(out, flag, "a directory", "an existing file")
+    parent = out
+    while not parent.exists():
+        if parent.parent == parent:
+            break
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ScenarioError(out, flag, "a path under a directory", f"{parent} is a file")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ScenarioError(out, flag, "a writable directory", f"{parent} is not writable")
+    return out
 
 
 def add_window_args(p: argparse.ArgumentParser) -> None:
@@ -111,6 +178,11 @@ def window(args: argparse.Namespace) -> tuple[dt.date | None, dt.date | None, dt
                 "<command line>", "--branch", "no --pin-until or --known-until beside it", given
             )
         pin = known = args.branch
+    if args.until is not None and pin is not None and args.until < pin:
+        flag = "--branch" if args.branch is not None else "--pin-until"
+        raise ScenarioError(
+            "<command line>", "--until", f"a date on or after {flag} {pin}", str(args.until)
+        )
     return pin, known, args.until
 
 

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from casim.cli.common import Subparsers, add_force_arg
+from casim.cli.common import Subparsers, add_force_arg, check_out_dir, out_path
 
 __all__ = ["PLOT_KINDS", "add_plot", "add_report"]
 
@@ -25,7 +25,7 @@ def add_plot(sub: Subparsers) -> None:
         help="figure to draw (repeatable; default: all)",
     )
     p.add_argument(
-        "--out", type=Path, help="directory (default RESULT_DIR/plots), replaced as a whole"
+        "--out", type=out_path, help="directory (default RESULT_DIR/plots), replaced as a whole"
     )
     add_force_arg(p)
     p.add_argument("--format", choices=("png", "svg", "both"), default="both", help="default: both")
@@ -47,7 +47,7 @@ def _plot(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
     kinds = args.kind or list(PLOT_KINDS)
     formats = ["png", "svg"] if args.format == "both" else [args.format]
-    out = args.out or args.result_dir / "plots"
+    out = check_out_dir(args.out or args.result_dir / "plots")
     for path in plot_result_dir(
         args.result_dir,
         out,

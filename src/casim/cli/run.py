@@ -10,12 +10,15 @@ from pathlib import Path
 
 from casim._version import __version__
 from casim.cli.common import (
+    MAX_RUNS_HELD,
     Subparsers,
     add_force_arg,
     add_set_args,
     add_window_args,
     apply_settings,
-    positive,
+    check_out_dir,
+    out_path,
+    runs,
     seed,
     window,
 )
@@ -31,10 +34,10 @@ def add_run(sub: Subparsers) -> None:
         "scenario", nargs="?", type=Path, help="scenario file (default: the history scenario)"
     )
     p.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
-    p.add_argument("--runs", type=positive, default=1, help="number of runs (default 1)")
+    p.add_argument("--runs", type=runs(MAX_RUNS_HELD), default=1, help="number of runs (default 1)")
     p.add_argument(
         "--out",
-        type=Path,
+        type=out_path,
         default=Path("out"),
         help="output directory (default out/), replaced as a whole with every run",
     )
@@ -65,6 +68,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     pin, known, until = window(args)
     scenario = with_window(load_scenario(path), pin_until=pin, known_until=known, until=until)
     scenario = apply_settings(scenario, args.set)
+    check_out_dir(args.out)
     from casim.api import run
     from casim.files import check_replaceable
     from casim.present.output import OUTPUT_FILES, OWNED, write_result

@@ -12,12 +12,17 @@ from typing import TYPE_CHECKING
 
 from casim._version import __version__
 from casim.cli.common import (
+    MAX_RUNS_HELD,
+    MAX_RUNS_SCORED,
     Subparsers,
     add_force_arg,
     add_set_args,
     add_window_args,
     apply_settings,
+    check_out_dir,
+    out_path,
     positive,
+    runs,
     seed,
     window,
 )
@@ -28,6 +33,9 @@ if TYPE_CHECKING:
     from casim.analysis.forecast import Forecast
 
 __all__ = ["add_compare", "add_score"]
+
+#: the most answers ``score`` holds (runs x record rows)
+_MAX_ANSWERS = 20_000_000
 
 
 def add_score(sub: Subparsers) -> None:
@@ -48,12 +56,14 @@ def add_score(sub: Subparsers) -> None:
         "(default: the shipped records/record_2016_2022.csv); a forecast from a pin date "
         "(--branch) uses only its rows closing by that date",
     )
-    p.add_argument("--runs", type=positive, default=200, help="ensemble size (default 200)")
+    p.add_argument(
+        "--runs", type=runs(MAX_RUNS_SCORED), default=200, help="ensemble size (default 200)"
+    )
     p.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
     p.add_argument("--jobs", type=positive, default=1, help="worker processes (default 1)")
     p.add_argument(
         "--out",
-        type=Path,
+        type=out_path,
         metavar="FILE.csv",
         help="per-row probabilities; beside it FILE.json (scores, manifest), "
         "FILE_reliability.png and FILE_rows.png (the directory is created if needed; "
@@ -72,11 +82,13 @@ def add_compare(sub: Subparsers) -> None:
         "base", type=Path, help="the base scenario (run with OTHER's window: the same branch)"
     )
     p.add_argument("other", type=Path, help="the scenario to compare with it")
-    p.add_argument("--runs", type=positive, default=200, help="runs of each (default 200)")
+    p.add_argument(
+        "--runs", type=runs(MAX_RUNS_HELD), default=200, help="runs of each (default 200)"
+    )
     p.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
     p.add_argument(
         "--out",
-        type=Path,
+        type=out_path,
         help="output directory (default out/compare_<base>_<other>), replaced as a whole",
     )
     add_force_arg(p)
@@ -87,7 +99,7 @@ def add_compare(sub: Subparsers) -> None:
 def _score(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from casim.analysis.forecast import RunFailed, baseline_origin, forecast
     from casim.paths import default_record
-    from casim.record import load_record
+    from casim.record import check_record, load_record
 
     pin, known, until = window(args)
     scenario = with_window(
@@ -96,6 +108,13 @@ def _score(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = apply_settings(scenario, args.set)
     args.record = args.record or default_record()
     rows = load_record(args.record)
+    check_record(rows, scenario, args.record)
+    if args.runs * len(rows) > _MAX_ANSWERS:
+        raise ScenarioError(
+            "<command line>", "--runs",
+            f"at most {_MAX_ANSWERS // len(rows)} runs for {len(rows)} record rows",
+            str(args.runs),
+        )  # fmt: skip
     reference_path = args.reference or default_record()
     reference = load_record(reference_path)
     _check_score_out(args.out)
@@ -191,7 +210,7 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from casim.analysis.compare_out import COMPARE_FILES, summary_lines, write_comparison
     from casim.files import check_replaceable
 
-    out = args.out or Path("out") / f"compare_{args.base.stem}_{args.other.stem}"
+    out = check_out_dir(args.out or Path("out") / f"compare_{args.base.stem}_{args.other.stem}")
     check_replaceable(out, COMPARE_FILES, force=args.force)
     began = time.perf_counter()
     result = compare_scenarios(

@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casim._version import __version__
-from casim.cli.common import Subparsers, add_backend_args, sweep_options
+from casim.cli.common import (
+    Subparsers,
+    add_backend_args,
+    check_out_dir,
+    out_path,
+    sweep_options,
+)
 
 if TYPE_CHECKING:
     from casim.experiment import SweepResult
@@ -24,7 +30,7 @@ def add_sweep(sub: Subparsers) -> None:
     add_backend_args(
         p, scheduler_help="dask: a running scheduler (tcp://HOST:PORT); default: a LocalCluster"
     )
-    p.add_argument("--out", type=Path, help="output directory (default out/<experiment name>)")
+    p.add_argument("--out", type=out_path, help="output directory (default out/<experiment name>)")
     p.add_argument("--resume", action="store_true", help="complete a stopped sweep in --out")
     p.set_defaults(func=_sweep)
 
@@ -48,7 +54,7 @@ def add_calibrate(sub: Subparsers) -> None:
     )
     p.add_argument("calibration", type=Path, help="calibration file (experiments/calibrate_*.toml)")
     add_backend_args(p, scheduler_help="dask: a running scheduler")
-    p.add_argument("--out", type=Path, help="work directory (default out/<calibration name>)")
+    p.add_argument("--out", type=out_path, help="work directory (default out/<calibration name>)")
     p.add_argument("--resume", action="store_true", help="complete a stopped calibration")
     p.add_argument(
         "--update",
@@ -65,7 +71,7 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
     options = sweep_options(args, argv)
     exp = load_experiment(args.experiment)
-    out = args.out or Path("out") / exp.name
+    out = check_out_dir(args.out or Path("out") / exp.name)
     print(
         f"casim {__version__}: sweep {exp.name} ({exp.spec.design.kind} design, "
         f"{exp.spec.replicates} replicate(s) per point) into {out}",
@@ -116,7 +122,7 @@ def _calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
     options = sweep_options(args, argv)
     cal = load_calibration(args.calibration)
-    out = args.out or Path("out") / cal.name
+    out = check_out_dir(args.out or Path("out") / cal.name)
     try:
         result = calibrate(cal, out, update=args.update, **options)
     except BackendError as err:

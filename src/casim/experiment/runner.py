@@ -33,7 +33,7 @@ from casim.experiment.backends import Backend, drain, in_flight_limit, open_back
 from casim.experiment.design import Design, build_design
 from casim.experiment.outputs import OutputPlan
 from casim.experiment.spec import Experiment, load_experiment
-from casim.experiment.store import ResultStore, schema
+from casim.experiment.store import ResultStore, read_sweep_json, schema
 from casim.experiment.worker import Chunk, Payload, Row
 from casim.files import write_text_atomic
 from casim.mechanisms import Mechanism, mechanism_names
@@ -261,7 +261,7 @@ def _check_resume(out: Path, fingerprint: str, stored_runs: bool, resume: bool) 
         raise ScenarioError(
             out, "--out", "a directory without a sweep in it (or --resume)", "a stored sweep"
         )
-    stored = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    stored = read_sweep_json(meta) if meta.exists() else {}
     if stored.get("fingerprint") != fingerprint:
         raise ScenarioError(
             out,

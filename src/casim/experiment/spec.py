@@ -12,36 +12,67 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from casim.experiment.overrides import PathError, apply_values, leaves
 from casim.log import EventKind
 from casim.mechanisms import Mechanism, kinds_of, mechanism_names
-from casim.record import RecordRow, load_record
+from casim.record import RecordRow, check_record, load_record
 from casim.scenario.errors import ScenarioError, format_found
 from casim.scenario.load import load_scenario, load_toml, raise_validation, with_window
+from casim.scenario.reading import check_path, read_input_text
 from casim.scenario.schema import Scenario
 from casim.scenario.validate import check_scenario
 from casim.scenario.window import resolved_window
 
 __all__ = [
+    "MAX_SEED",
     "DesignSpec",
     "Experiment",
     "ExperimentFile",
     "OutputsSpec",
     "ParameterSpec",
+    "PlainName",
     "load_experiment",
+    "plain_name",
     "set_checked",
 ]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Base of the experiment file's tables: immutable, unknown keys refused, strict types
+    (``"2"`` is not an integer, ``2.5`` is not an integer; an integer is a float)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+def plain_name(text: str) -> str:
+    """A name that is one path component: no separator, no '..', no leading dot or dash."""
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}", text) or ".." in text:
+        raise ValueError(
+            "a plain name (letters, digits, '_', '-', '.'; at most 100; not starting with "
+            "'.' or '-'; no '..')"
+        )
+    return text
+
+
+#: A name that becomes one directory under out/ (checked by :func:`plain_name`).
+PlainName = Annotated[str, AfterValidator(plain_name)]
+
+#: The most design points of an experiment (the design is held in memory), and the most
+#: runs of a sweep (its chunks are listed in memory before they stream to disk).
+MAX_POINTS = 1_000_000
+MAX_SWEEP_RUNS = 10_000_000
+
+#: The largest seed: seeds are stored in 64-bit signed integer columns.
+MAX_SEED = 2**63 - 1
 
 
 class ParameterSpec(_Strict):
@@ -52,7 +83,9 @@ class ParameterSpec(_Strict):
     op: Literal["set", "scale"] = Field(
         "set", description="set the value, or scale every number the path names by it"
     )
-    values: list[float] | None = Field(None, min_length=1, description="grid values")
+    values: list[float] | None = Field(
+        None, min_length=1, max_length=100_000, description="grid values"
+    )
     low: float | None = Field(None, description="lower end of a sampled range")
     high: float | None = Field(None, description="upper end of a sampled range")
 
@@ -90,6 +123,9 @@ class RunSpec(_Strict):
     def _branch_alone(self) -> RunSpec:
         if self.branch is not None and (self.pin_until or self.known_until):
             raise ValueError("branch without pin_until or known_until beside it")
+        free = self.branch or self.pin_until
+        if free is not None and self.until is not None and self.until < free:
+            raise ValueError(f"until on or after the branch or pin date {free}")
         return self
 
 
@@ -181,9 +217,13 @@ class ExperimentFile(_Strict):
     """The keys of an experiment file."""
 
     scenario: str = Field(description="scenario file, relative to the experiment file")
-    name: str | None = None
+    name: PlainName | None = Field(
+        None,
+        description="the name of the output directory out/<name> (default: the file's stem): "
+        "letters, digits, '_', '-' and '.', not starting with '.' or '-'",
+    )
     description: str = ""
-    seed: int = Field(ge=0, description="experiment seed")
+    seed: int = Field(ge=0, le=MAX_SEED, description="experiment seed")
     replicates: int = Field(1, ge=1, le=10_000_000, description="runs per design point")
     run: RunSpec = Field(default_factory=RunSpec)
     design: DesignSpec = Field(default_factory=DesignSpec)
@@ -229,7 +269,7 @@ def load_experiment(path: str | Path, *, mechanisms: Sequence[type[Mechanism]] =
     ``mechanisms`` are added to the built-in ones in every run of the experiment; the
     event kinds they declare may be counted (``outputs.event_counts``).
     """
-    path = Path(path)
+    path = check_path(path)
     raw = load_toml(path)
     try:
         spec = ExperimentFile.model_validate(raw)
@@ -254,7 +294,8 @@ def load_experiment(path: str | Path, *, mechanisms: Sequence[type[Mechanism]] =
         if not record_path.is_file():
             raise ScenarioError(path, "outputs.record", "an existing record file", str(record_path))
         record = load_record(record_path)
-    text = path.read_text(encoding="utf-8")
+        check_record(record, scenario, record_path)
+    text = read_input_text(path, what="TOML file")
     return Experiment(path, spec, scenario_path, scenario, years, text, record, tuple(mechanisms))
 
 
@@ -271,6 +312,8 @@ def _check_parameters(path: Path, spec: ExperimentFile, scenario: Scenario) -> N
             if p.values is None:
                 raise ScenarioError(path, f"{where}.values", "grid values (a list)", "nothing")
             trial = p.values
+            # the scenario's bounds are ranges: its extreme values decide for all of them
+            trial = sorted({min(p.values), max(p.values)})
         else:
             if p.low is None or p.high is None or not p.low < p.high:
                 found = f"low={p.low}, high={p.high}"
@@ -281,8 +324,28 @@ def _check_parameters(path: Path, spec: ExperimentFile, scenario: Scenario) -> N
     n = spec.design.samples
     if kind == "sobol" and n & (n - 1):
         raise ScenarioError(path, "design.samples", "a power of two for sobol", str(n))
-    if kind in ("sobol", "morris") and not spec.parameters:
+    if kind != "grid" and not spec.parameters:
         raise ScenarioError(path, "parameters", f"at least one parameter for {kind}", "none")
+    points = design_points(spec)
+    if points > MAX_POINTS:
+        raise ScenarioError(path, "design", f"at most {MAX_POINTS} design points", str(points))
+    if points * spec.replicates > MAX_SWEEP_RUNS:
+        raise ScenarioError(
+            path, "replicates", f"at most {MAX_SWEEP_RUNS} runs in all (points x replicates)",
+            f"{points} x {spec.replicates}",
+        )  # fmt: skip
+
+
+def design_points(spec: ExperimentFile) -> int:
+    """How many design points the file's design has (before it is drawn)."""
+    d, n, kind = len(spec.parameters), spec.design.samples, spec.design.kind
+    if kind == "grid":
+        return math.prod(len(p.values or []) for p in spec.parameters)
+    if kind == "sobol":
+        return n * (2 * d + 2 if spec.design.second_order else d + 2)
+    if kind == "morris":
+        return n * (d + 1)
+    return n
 
 
 def _require_path(scenario: Scenario, key: str, file: Path | str, where: str) -> None:

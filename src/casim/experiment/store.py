@@ -10,17 +10,21 @@ moment leaves only whole chunks, which ``--resume`` keeps.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from casim.experiment.worker import Row
+from casim.scenario.errors import ScenarioError
+from casim.scenario.reading import read_input_text
 
-__all__ = ["ResultStore", "schema"]
+__all__ = ["ResultStore", "read_chunks", "read_sweep_json", "schema"]
 
 _CHUNK = re.compile(r"^chunk-(\d{8})\.parquet$")
 
@@ -69,8 +73,39 @@ class ResultStore:
 
     def read(self, columns: Sequence[str] | None = None) -> pa.Table:
         """All stored rows (files in name order, hence (point, replicate) order)."""
-        files = sorted(f for f in os.listdir(self.dir) if _CHUNK.match(f))
-        tables = [pq.read_table(self.dir / f, columns=columns) for f in files]
-        if not tables:
-            return self.schema.empty_table()
+        table = read_chunks(self.dir, columns)
+        return self.schema.empty_table() if table is None else table
+
+
+def read_chunks(results: Path, columns: Sequence[str] | None = None) -> pa.Table | None:
+    """The rows of every chunk file under ``results`` in name order, or None when there is
+    none; a chunk that cannot be read is a ScenarioError naming it."""
+    files = sorted(f for f in os.listdir(results) if _CHUNK.match(f))
+    tables = []
+    for name in files:
+        try:
+            tables.append(pq.read_table(results / name, columns=columns))
+        except (pa.ArrowException, OSError) as err:
+            found = " ".join(str(err).split())[:80]
+            raise ScenarioError(
+                results / name, "", "a chunk of stored runs (delete it; --resume runs it again)",
+                found,
+            ) from None  # fmt: skip
+    if not tables:
+        return None
+    try:
         return pa.concat_tables(tables)
+    except pa.ArrowException as err:
+        found = " ".join(str(err).split())[:80]
+        raise ScenarioError(results, "", "chunks of one sweep (one schema)", found) from None
+
+
+def read_sweep_json(path: Path) -> dict[str, Any]:
+    """The manifest of a stored sweep (``sweep.json``), or a ScenarioError naming it."""
+    try:
+        data = json.loads(read_input_text(path, what="JSON file"))
+    except (json.JSONDecodeError, RecursionError):
+        raise ScenarioError(path, "", "the JSON manifest of a sweep", "invalid JSON") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(path, "", "the JSON manifest of a sweep", "another JSON value")
+    return data

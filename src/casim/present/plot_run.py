@@ -5,6 +5,7 @@ resolved scenario: index weights and the branch date)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from casim.present.plotting import (
     save,
 )
 from casim.scenario.errors import ScenarioError
+from casim.scenario.reading import read_input_text
 
 __all__ = ["PLOT_KINDS", "RunDir", "draw", "plot_result_dir", "read_result_dir"]
 
@@ -75,16 +77,59 @@ def read_result_dir(result_dir: Path) -> RunDir:
                 result_dir, name, "a casim run output directory (events, panel, index, manifest)",
                 f"no {name}",
             )  # fmt: skip
-    manifest = json.loads((result_dir / "manifest.json").read_text(encoding="utf-8"))
-    if "scenario" not in manifest or "window" not in manifest:
-        raise ScenarioError(
-            result_dir / "manifest.json", "scenario", "the manifest of casim run", "another file"
-        )
-    events = pd.read_csv(result_dir / "events.csv", dtype={"object": str, "outcome": str})
+    manifest = _manifest(result_dir / "manifest.json")
+    events = _table(result_dir / "events.csv", dtype={"object": str, "outcome": str})
     events["object"] = events["object"].fillna("")
-    panel = pd.read_csv(result_dir / "panel.csv")
-    index = pd.read_csv(result_dir / "index.csv")
+    panel = _table(result_dir / "panel.csv")
+    index = _table(result_dir / "index.csv")
     return RunDir(result_dir, manifest, events, panel, index)
+
+
+def _manifest(path: Path) -> dict[str, Any]:
+    """The manifest of a run directory, checked to hold what the figures read."""
+    try:
+        manifest = json.loads(read_input_text(path, what="JSON file"))
+    except (json.JSONDecodeError, RecursionError):
+        raise ScenarioError(path, "", "the JSON manifest of casim run", "invalid JSON") from None
+    ok = isinstance(manifest, dict) and isinstance(manifest.get("window"), dict)
+    try:
+        if ok:
+            dt.date.fromisoformat(manifest["window"]["pin_until"])
+            dt.date.fromisoformat(manifest["window"]["known_until"])
+            table = manifest["scenario"]["parameters"]["index"]
+            ok = all(isinstance(v, float | int) for k, v in table.items() if k != "sources")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        ok = False
+    if not ok:
+        raise ScenarioError(path, "scenario", "the manifest of casim run", "another file")
+    return dict(manifest)
+
+
+#: the columns the figures read from each table of a run directory
+_COLUMNS = {
+    "events.csv": ("run", "date", "kind", "subject", "object", "outcome", "origin"),
+    "panel.csv": ("run", "year", "state", "disposition"),
+    "index.csv": ("run", "year", "index"),
+}
+
+
+def _table(path: Path, dtype: dict[str, Any] | None = None) -> pd.DataFrame:
+    """A CSV table of a run directory with the columns the figures read, and rows."""
+    text = read_input_text(path, what="CSV file")
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=dtype)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+        found = " ".join(str(err).split()) or "unreadable CSV"
+        raise ScenarioError(path, "", "a table written by casim run", found[:80]) from None
+    missing = [c for c in _COLUMNS[path.name] if c not in frame.columns]
+    if missing:
+        raise ScenarioError(path, "header", "a table written by casim run", f"no {missing[0]}")
+    if frame.empty:
+        raise ScenarioError(path, "", "a table written by casim run", "no rows")
+    for col in ("run", "year"):
+        if col in frame.columns and not pd.api.types.is_integer_dtype(frame[col]):
+            raise ScenarioError(path, col, "whole numbers", "other values")
+    return frame
 
 
 def draw(data: RunDir, kind: str, *, run: int, year: int, named: bool = True) -> Axes:

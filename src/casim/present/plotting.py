@@ -65,6 +65,11 @@ def plot_trajectory(
     for several. Years up to the pin date (replayed history) are drawn in black, the free
     years in colour, and the branch date is marked."""
     ax = ax if ax is not None else new_axes()
+    if index.empty:  # a run that ends inside its first year has no yearly index
+        ax.text(0.5, 0.5, "no complete year to show", ha="center", va="center")
+        ax.set_axis_off()
+        ax.set_title(title or "Central Asian integration index per year")
+        return ax
     runs = index["run"].nunique()
     grouped = index.groupby("year")[column]
     years = np.array(sorted(index["year"].unique()), dtype=float)
@@ -338,11 +343,22 @@ def plot_reliability(
     return ax
 
 
+#: the most record rows the per-row figure draws (its width grows with the rows)
+MAX_ROWS_DRAWN = 300
+
+
 def plot_forecast_rows(
     forecasts: pd.DataFrame, *, title: str | None = None, ax: Axes | None = None
 ) -> Axes:
     """Per record row, grouped by kind: the model's probability (dot), the climatology
-    baseline (grey bar) and the outcome (open square at 0 or 1)."""
+    baseline (grey bar) and the outcome (open square at 0 or 1). Of more than
+    ``MAX_ROWS_DRAWN`` rows, that many evenly spaced rows are drawn, and the title says so."""
+    total = len(forecasts)
+    if total > MAX_ROWS_DRAWN:
+        keep = np.unique(np.linspace(0, total - 1, MAX_ROWS_DRAWN).round().astype(int))
+        forecasts = forecasts.iloc[keep].reset_index(drop=True)
+        shown = f"{len(forecasts)} of {total} rows, evenly spaced"
+        title = f"{title} ({shown})" if title else f"Forecast per record row ({shown})"
     n = len(forecasts)
     ax = ax if ax is not None else new_axes(max(9.0, 0.16 * n + 3.0), 5.5)
     x = np.arange(n, dtype=float)

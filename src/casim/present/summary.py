@@ -20,6 +20,8 @@ def _index_line(index: pd.DataFrame, runs: int) -> str:
     """The median index (and its 5-95% range over runs) at about five years."""
     by_year = index.groupby("year")["index"]
     years = sorted(index["year"].unique())
+    if not years:
+        return "  index: no complete year"
     step = max(1, (len(years) - 1) // 4)
     shown = sorted({*years[::step], years[-1]})
     median = by_year.median()

@@ -9,6 +9,7 @@ tables are merged key by key into the base, its ``events`` are added to the base
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +18,16 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from casim.scenario.errors import ScenarioError, format_found
+from casim.scenario.reading import check_path, read_input_text
 from casim.scenario.schema import EVENT_MODELS, EventBase, Scenario
 from casim.scenario.validate import check_scenario
 
-__all__ = ["load_scenario", "load_toml", "raise_validation", "with_window"]
+__all__ = ["load_scenario", "load_toml", "raise_validation", "scenario_files", "with_window"]
 
-_MAX_CHAIN = 16
+#: the longest ``extends`` chain followed (a longer one is refused, not called a cycle)
+_MAX_CHAIN = 64
+#: the deepest nesting of tables and arrays a file may hold (the schema needs 4)
+_MAX_DEPTH = 32
 
 
 @dataclass
@@ -32,6 +37,8 @@ class _Origin:
     chain: list[tuple[Path, dict[str, Any]]] = field(default_factory=list)
     # per merged event: (file, key, index in that file's list)
     events: list[tuple[Path, str, int]] = field(default_factory=list)
+    # the files being read, from the one named first to the current one
+    visiting: list[Path] = field(default_factory=list)
 
     def file_of(self, loc: tuple[str | int, ...]) -> Path:
         """The last file of the chain that holds the longest prefix of ``loc``."""
@@ -52,19 +59,44 @@ def _has_path(raw: dict[str, Any], keys: tuple[str | int, ...]) -> bool:
 
 
 def load_toml(path: Path) -> dict[str, Any]:
-    """Read one TOML file, turning every failure into a one-line ScenarioError."""
+    """Read one TOML file, turning every failure into a one-line ScenarioError: only a
+    regular UTF-8 file of bounded size (a BOM is dropped), nested at most ``_MAX_DEPTH``
+    levels."""
+    text = read_input_text(path, what="TOML file")
     try:
-        text = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(path, "", "an existing file", "no such file") from None
-    except OSError as err:
-        raise ScenarioError(path, "", "a readable file", err.strerror or str(err)) from None
-    try:
-        return tomllib.loads(text.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ScenarioError(path, "", "UTF-8 text", "undecodable bytes") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(path, "", "valid TOML", str(err)) from None
+    except RecursionError:
+        raise ScenarioError(
+            path, "", f"TOML nested at most {_MAX_DEPTH} levels deep", "deeper nesting"
+        ) from None
+    except ValueError:  # an integer of thousands of digits
+        limit = sys.get_int_max_str_digits()
+        raise ScenarioError(
+            path, "", f"integers of at most {limit} digits", "a longer one"
+        ) from None
+    where = _too_deep(data)
+    if where is not None:
+        raise ScenarioError(
+            path, where, f"TOML nested at most {_MAX_DEPTH} levels deep", "deeper nesting"
+        )
+    return data
+
+
+def _too_deep(data: dict[str, Any]) -> str | None:
+    """The key path where ``data`` nests deeper than ``_MAX_DEPTH``, or None (iterative,
+    so that the check itself cannot exhaust the stack)."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        node, loc = stack.pop()
+        if len(loc) > _MAX_DEPTH:
+            return _loc_text(loc[:_MAX_DEPTH])
+        if isinstance(node, dict):
+            stack.extend((v, (*loc, str(k))) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, (*loc, i)) for i, v in enumerate(node))
+    return None
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -79,8 +111,16 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def _resolve(path: Path, origin: _Origin, depth: int = 0) -> dict[str, Any]:
     path = path.resolve()
-    if depth > _MAX_CHAIN or any(path == p for p, _ in origin.chain):
-        raise ScenarioError(path, "extends", "a chain of files without a cycle", "a cycle")
+    if path in origin.visiting:
+        raise ScenarioError(
+            origin.visiting[-1], "extends", "a chain of files without a cycle",
+            f"a cycle back to {path}",
+        )  # fmt: skip
+    if depth >= _MAX_CHAIN:
+        raise ScenarioError(
+            origin.visiting[-1], "extends", f"a chain of at most {_MAX_CHAIN} files",
+            "a longer chain",
+        )  # fmt: skip
     raw = load_toml(path)
     parent = raw.get("extends")
     if parent is None:
@@ -95,7 +135,11 @@ def _resolve(path: Path, origin: _Origin, depth: int = 0) -> dict[str, Any]:
         return merged
     if not isinstance(parent, str):
         raise ScenarioError(path, "extends", "a file name (string)", format_found(parent))
+    if "\x00" in parent:
+        raise ScenarioError(path, "extends", "a file name without a null byte", "a null byte")
+    origin.visiting.append(path)
     base = _resolve(path.parent / parent, origin, depth + 1)
+    origin.visiting.pop()
     origin.chain.append((path, raw))
     over = {k: v for k, v in raw.items() if k not in ("extends", "events", "remove_events")}
     merged = _merge(base, over)
@@ -104,15 +148,17 @@ def _resolve(path: Path, origin: _Origin, depth: int = 0) -> dict[str, Any]:
     removed = raw.get("remove_events", [])
     if not isinstance(removed, list):
         raise ScenarioError(path, "remove_events", "an array of event ids", format_found(removed))
+    present = {_id(e) for e in events}
     for i, event_id in enumerate(removed):
-        hits = [j for j, e in enumerate(events) if isinstance(e, dict) and e.get("id") == event_id]
-        if not hits:
+        if not isinstance(event_id, str) or event_id not in present:
             raise ScenarioError(
                 path, f"remove_events[{i}]", "the id of an event of the base", repr(event_id)
             )
-        for j in reversed(hits):
-            del events[j]
-            del files[j]
+    if removed:
+        drop = set(removed)
+        keep = [j for j, e in enumerate(events) if _id(e) not in drop]
+        events = [events[j] for j in keep]
+        files = [files[j] for j in keep]
     added = raw.get("events", [])
     if not isinstance(added, list):
         raise ScenarioError(path, "events", "an array of tables", format_found(added))
@@ -121,6 +167,12 @@ def _resolve(path: Path, origin: _Origin, depth: int = 0) -> dict[str, Any]:
     merged["events"] = events
     origin.events = files
     return merged
+
+
+def _id(event: object) -> str | None:
+    """The id of a raw event table, if it has a string one."""
+    value = event.get("id") if isinstance(event, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _loc_text(loc: tuple[str | int, ...]) -> str:
@@ -154,6 +206,7 @@ def raise_validation(err: ValidationError, file: Path, prefix: str) -> NoReturn:
 
 def _parse_events(raw_events: list[Any], origin: _Origin) -> list[EventBase]:
     events: list[EventBase] = []
+    ids: set[str] = set()
     for raw, (file, key, index) in zip(raw_events, origin.events, strict=True):
         where = f"{key}[{index}]"
         if not isinstance(raw, dict):
@@ -168,15 +221,24 @@ def _parse_events(raw_events: list[Any], origin: _Origin) -> list[EventBase]:
             event = model.model_validate(raw)
         except ValidationError as err:
             raise_validation(err, file, where)
-        if any(e.id == event.id for e in events):
+        if event.id in ids:
             raise ScenarioError(file, f"{where}.id", "an id no other event has", repr(event.id))
+        ids.add(event.id)
         events.append(event)
     return events
 
 
+def scenario_files(path: str | Path) -> list[Path]:
+    """The files a scenario is read from, resolved: ``path`` first, then each file it
+    extends in turn (the scenario is loaded, so any defect is a ScenarioError)."""
+    origin = _Origin()
+    _resolve(check_path(path), origin)
+    return [file for file, _ in reversed(origin.chain)]
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Load, merge and validate a scenario file; raise ScenarioError on any defect."""
-    path = Path(path)
+    path = check_path(path)
     origin = _Origin()
     merged = _resolve(path, origin)
     events = _parse_events(merged.get("events", []), origin)
@@ -228,5 +290,8 @@ def with_window(
     problem = check_scenario(new)
     if problem is not None:
         loc, expected, found = problem
-        raise ScenarioError(source, _loc_text(loc), expected, found)
+        key = _loc_text(loc)
+        if source == "<command line>":  # name the option that set the date
+            key = {f"run.{k}": f"--{k.replace('_', '-')}" for k in update}.get(key, key)
+        raise ScenarioError(source, key, expected, found)
     return new

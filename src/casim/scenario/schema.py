@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from casim.log import OBSERVED_ORDER
 
@@ -35,6 +35,7 @@ __all__ = [
     "LeaderChange",
     "LeaderParams",
     "MeetingSpec",
+    "NonBlank",
     "OfferKind",
     "Parameters",
     "ParticipantJoin",
@@ -65,9 +66,21 @@ OfferKind = Literal["investment", "corridor", "security"]
 
 
 class Frozen(BaseModel):
-    """Base of every schema object: immutable, unknown keys refused."""
+    """Base of every schema object: immutable, unknown keys refused, strict types (no
+    coercion: ``"0.5"`` or ``true`` is not a number, ``2.5`` is not an integer; an integer
+    is accepted for a float; ``nan`` and ``inf`` are not numbers here)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+def _non_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("a text that is not blank")
+    return text
+
+
+#: A string that holds more than white space (an id, a source).
+NonBlank = Annotated[str, AfterValidator(_non_blank)]
 
 
 def param(unit: str, lo: float, hi: float, meaning: str, default: Any = ...) -> Any:
@@ -484,9 +497,9 @@ class Parameters(Frozen):
 
 
 class EventBase(Frozen):
-    id: str = Field(min_length=1)
+    id: NonBlank
     date: dt.date
-    source: str = Field(min_length=1)
+    source: NonBlank
     note: str = ""
     assumed: bool = Field(
         False, description="a scenario assumption: kept even after the known-until date"

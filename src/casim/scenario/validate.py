@@ -120,9 +120,17 @@ def _check_top(s: Scenario) -> None:
         check(s)
 
 
+#: the last date a scenario may reach: calendars run a year past the end, and dates near the
+#: end of the calendar (9999-12-31) would overflow
+LAST_DATE = dt.date(2500, 12, 31)
+
+
 def _check_dates(s: Scenario) -> None:
-    """The end follows the start; the run window's dates fall between them."""
+    """The end follows the start and falls by LAST_DATE; the run window's dates fall between
+    them, and outcomes are not imposed past the date after which exogenous events are
+    unknown (pin_until on or before known_until)."""
     _need(s.start < s.end, ("end",), f"a date after start {s.start}", str(s.end))
+    _need(s.end <= LAST_DATE, ("end",), f"a date by {LAST_DATE}", str(s.end))
     for name in ("pin_until", "known_until", "until"):
         value = getattr(s.run, name)
         if value is not None:
@@ -134,6 +142,15 @@ def _check_dates(s: Scenario) -> None:
             )
     if s.run.until is not None:
         _need(s.run.until > s.start, ("run", "until"), f"a date after {s.start}", str(s.run.until))
+    pin, known = s.run.pin_until, s.run.known_until
+    if pin is not None and known is not None:
+        _need(
+            pin <= known,
+            ("run", "pin_until"),
+            f"a date on or before known_until {known} (outcomes are imposed only while "
+            "the exogenous events are known)",
+            str(pin),
+        )
 
 
 def _check_dimensions(s: Scenario) -> None:
@@ -143,8 +160,11 @@ def _check_dimensions(s: Scenario) -> None:
 
 
 def _check_participants(s: Scenario) -> None:
+    seen: set[str] = set()
     for i, code in enumerate(s.participants):
         _need(code in s.states, ("participants", i), "a state code of [states]", repr(code))
+        _need(code not in seen, ("participants", i), "a state not listed before", repr(code))
+        seen.add(code)
 
 
 def _check_states(s: Scenario) -> None:
