@@ -23,7 +23,8 @@ def attend(
     outcome: str,
 ) -> dict[str, str]:
     """Each invited state's delegation (recorded, else decided), logged as ``kind`` with
-    ``outcome``; the format then counts one more meeting (its novelty falls)."""
+    ``outcome``; the format then counts one more meeting (its novelty falls), and the
+    other mechanisms hear who met (``heads_met``)."""
     w = sim.world
     log = sim.kernel.log
     levels: dict[str, str] = {}
@@ -36,4 +37,5 @@ def attend(
         origin = "observed" if code in recorded else "model"
         log(kind, code, levels[code], outcome, origin)
     w.formats_met[fmt] = w.formats_met.get(fmt, 0) + 1
+    sim.signals.heads_met.emit(fmt, levels)
     return levels
