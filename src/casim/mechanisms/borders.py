@@ -143,7 +143,7 @@ class Borders(Mechanism):
         b.ceasefire_day = self.kernel.env.now
         w.set_tension(pair, dx.ceasefire_relief(w, pair))
         strength = w.mediator_strength(pair)
-        self.log("ceasefire", pair, b.mediator if strength > 0 else "", "agreed")
+        self.log("ceasefire", pair, b.mediator if b.mediator and strength > 0 else "", "agreed")
         after = dx.breakdown_after(w, pair, strength, self.streams(f"ceasefire_breakdown:{pair}"))
         if math.isfinite(after):
             self.kernel.later(after, partial(self._breakdown, pair, b.ceasefires))

@@ -20,9 +20,9 @@ __all__ = [
     "ceasefire_relief",
     "demarcation_days",
     "freeze_days",
-    "meeting_relief",
     "mediator",
     "mediators",
+    "meeting_relief",
     "ministers_sign",
     "relieved",
     "ripeness",
@@ -66,7 +66,11 @@ def mediator(world: World, pair: str) -> tuple[str, float] | None:
     if not ranked:
         return None
     pid, strength = ranked[0]
-    return (pid, strength) if strength >= world.scenario.parameters.deescalation.mediation_threshold else None
+    return (
+        (pid, strength)
+        if strength >= world.scenario.parameters.deescalation.mediation_threshold
+        else None
+    )
 
 
 def ripeness(world: World, pair: str) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from casim.model.world import Document, World
 
-__all__ = ["compensation", "linked", "linkage", "seasonal_factor"]
+__all__ = ["compensation", "linkage", "linked", "seasonal_factor"]
 
 
 def linked(world: World, pair: str) -> bool:

@@ -381,7 +381,11 @@ class World:
     def mediator_strength(self, pair: str) -> float:
         """The strength of the partner mediating on the line today (0 if none is engaged)."""
         b = self.borders[pair]
-        return b.mediation_strength if b.mediator is not None and self.day <= b.mediation_until else 0.0
+        return (
+            b.mediation_strength
+            if b.mediator is not None and self.day <= b.mediation_until
+            else 0.0
+        )
 
     def month(self) -> int:
         """The calendar month of the current day (1-12)."""
