@@ -66,12 +66,21 @@ def test_cli_output_is_byte_identical(tmp_path: Path, history_path: Path) -> Non
 
 
 def test_common_random_numbers(history: Scenario, overlay: Callable[[str], Path]) -> None:
-    """Changing Turkmenistan's neutrality changes signatures, not the border incidents."""
+    """Changing Turkmenistan's neutrality changes signatures, not the border incidents of
+    the lines Turkmenistan is not on (its delegations, and so the meetings of its head with
+    its neighbours' on the margins of summits, may change)."""
     soft = casim.load_scenario(overlay("[states.TKM]\nneutrality = 0.1\n"))
     kw = {"seed": 11, "runs": 4, "pin_until": history.start, "known_until": history.start}
     base, other = casim.run(history, **kw).events, casim.run(soft, **kw).events
     border_kinds = ["border_clash", "border_treaty_signed", "border_treaty_ratified"]
-    borders = [e[e.kind.isin(border_kinds)].reset_index(drop=True) for e in (base, other)]
+    borders = [
+        e[
+            e.kind.isin(border_kinds)
+            & ~e.subject.str.contains("TKM")
+            & ~e.object.astype(str).str.contains("TKM")
+        ].reset_index(drop=True)
+        for e in (base, other)
+    ]
     assert len(borders[0]) > 0
     pd.testing.assert_frame_equal(borders[0], borders[1])
     leaders = [e[e.kind == "leader_change"].reset_index(drop=True) for e in (base, other)]
