@@ -151,7 +151,7 @@ def test_seasonal_pressure_on_lines_with_shared_intakes(history: Scenario) -> No
 def test_water_for_energy_linkage_between_upstream_and_downstream(history: Scenario) -> None:
     w = _world(history)
     assert water.linked(w, "KGZ-UZB") and not water.linked(w, PAIR)  # both upstream
-    assert water.linkage(w, "KGZ-UZB", 0.8) > 0.0 == water.linkage(w, PAIR, 0.8)
+    assert water.linkage(w, "KGZ-UZB") > 0.0 == water.linkage(w, PAIR)
     with_deal = dec.negotiation_step(w, "KGZ-UZB", 120, np.random.default_rng(4))
     w.borders["KGZ-UZB"].shared_water = 0.0
     assert dec.negotiation_step(w, "KGZ-UZB", 120, np.random.default_rng(4)) < with_deal

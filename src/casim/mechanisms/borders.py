@@ -178,7 +178,8 @@ class Borders(Mechanism):
                 self.log("state_visit", pair, fmt, "signed")
                 self.settle(pair, "model", "heads")
             else:
-                push = dec.visit_push(w, pair, self.streams(f"margins:{pair}"))
+                share = self.scenario.parameters.deescalation.margins_share
+                push = share * dec.visit_push(w, pair, self.streams(f"margins:{pair}"))
                 self._advance(pair, b.progress + push)
                 self.log("state_visit", pair, fmt, "talks")
 

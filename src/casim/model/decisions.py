@@ -272,12 +272,12 @@ def negotiation_step(world: World, pair: str, days: float, rng: np.random.Genera
     """Progress a round of talks adds to a line (zero while frozen after a clash).
 
     step = (negotiation_rate * (1 - difficulty)^k * will * (1 - T) + ripeness_rate * U * will
-            + arbitration + mediation + mediation_rate * M + linkage) * days / 365 * G,
-    with k the ``difficulty_power``, will both leaders' will to settle (the lower
-    disposition, raised by ripeness), U the decayed urgency of recent clashes, arbitration
+            + arbitration + mediation + mediation_rate * M) * days / 365 * G,
+    with k the ``difficulty_power`` and (1 - difficulty)^k opened by the water-for-energy
+    linkage of an upstream and a downstream neighbour (:func:`_ease`), will both leaders'
+    will to settle (the lower disposition, raised by ripeness), U the decayed urgency of recent clashes, arbitration
     the rate of a bloc both belong to, mediation the active outside mediation (shock
-    effects), M the strength of the partner mediating after a clash, linkage the
-    water-for-energy deal of an upstream and a downstream neighbour, and G a Gamma(2, 1/2)
+    effects), M the strength of the partner mediating after a clash, and G a Gamma(2, 1/2)
     shock of mean 1.
     """
     g = rng.gamma(2.0, 0.5)
@@ -292,7 +292,6 @@ def negotiation_step(world: World, pair: str, days: float, rng: np.random.Genera
         world.arbitration(b.a, b.b)
         + world.mediation(pair)
         + world.scenario.parameters.deescalation.mediation_rate * world.mediator_strength(pair)
-        + water.linkage(world, pair, will)
     )
     return float(max(0.0, base + ripe + outside) * days / 365.0 * g)
 
@@ -311,9 +310,11 @@ def _will(world: World, pair: str) -> float:
 
 
 def _ease(world: World, pair: str) -> float:
-    """(1 - difficulty)^k: how readily the line's remaining sections give way."""
+    """How readily the line's remaining sections give way: E = (1 - difficulty)^k, opened
+    by a water-for-energy deal to E + L (1 - E), L the linkage (:func:`water.linkage`)."""
     k = world.scenario.parameters.borders.difficulty_power
-    return float((1.0 - world.borders[pair].difficulty) ** k)
+    ease = float((1.0 - world.borders[pair].difficulty) ** k)
+    return ease + water.linkage(world, pair) * (1.0 - ease)
 
 
 def on_tour(world: World, code: str) -> bool:

@@ -40,12 +40,14 @@ def seasonal_factor(world: World, pair: str) -> float:
     return 1.0 + b.shared_water * x
 
 
-def linkage(world: World, pair: str, will: float) -> float:
-    """Progress per year a water-for-energy deal adds to talks between an upstream and a
-    downstream neighbour: linkage_rate * shared_water * W (0 for other lines)."""
+def linkage(world: World, pair: str) -> float:
+    """The share of a line's remaining difficulty a water-for-energy deal between an
+    upstream and a downstream neighbour removes: linkage * shared_water (0 for other
+    lines). The side payment widens what both can accept, so the hard sections (intakes,
+    reservoirs) give way sooner."""
     if not linked(world, pair):
         return 0.0
-    return world.scenario.parameters.water.linkage_rate * world.borders[pair].shared_water * will
+    return world.scenario.parameters.water.linkage * world.borders[pair].shared_water
 
 
 def compensation(world: World, code: str, doc: Document) -> float:

@@ -334,6 +334,9 @@ class DeescalationParams(Sourced):
     ripe_will: float = param(
         "share", 0, 1, "share of the gap to full will that a ripe moment closes for both leaders"
     )
+    margins_share: float = param(
+        "share", 0, 1, "a meeting on a summit's margins as a share of a state visit's push"
+    )
     ministers_sign: float = param(
         "probability", 0, 1, "chance per commission round that ministers sign an agreed line"
     )
@@ -359,8 +362,12 @@ class WaterParams(Sourced):
     energy_months: list[int] = Field(
         description="months of the upstream winter energy deficit, 1-12"
     )
-    linkage_rate: float = param(
-        "progress/year", 0, 1, "progress a water-for-energy deal adds to upstream-downstream talks"
+    linkage: float = param(
+        "share",
+        0,
+        1,
+        "share of a fully shared line's difficulty a water-for-energy deal removes "
+        "(upstream-downstream lines)",
     )
     compensation: float = param(
         "logit", 0, 50, "energy or compensation downstream signatories offer an upstream objector"
