@@ -186,7 +186,7 @@ _DECLARED: tuple[EventKind, ...] = (
         "border_sections_agreed",
         "the commissions agreed another section of a line (a partial agreement)",
         subject="pair",
-        outcome="the share of the line agreed so far",
+        outcome="the share of the line agreed so far, in steps of section_step",
     ),
     EventKind(
         "border_demarcated",

@@ -190,7 +190,7 @@ class Borders(Mechanism):
         step = self.scenario.parameters.deescalation.section_step
         while b.progress < 1.0 and b.progress >= (b.sections + 1) * step:
             b.sections += 1
-            self.log("border_sections_agreed", pair, "", f"{b.progress:.2f}")
+            self.log("border_sections_agreed", pair, "", f"{b.sections * step:.2f}")
 
     def _demarcation(self, pair: str) -> Proc:
         """Once both sides have ratified the treaty, the commissions demarcate the line."""

@@ -275,10 +275,10 @@ def negotiation_step(world: World, pair: str, days: float, rng: np.random.Genera
             + arbitration + mediation + mediation_rate * M) * days / 365 * G,
     with k the ``difficulty_power`` and (1 - difficulty)^k opened by the water-for-energy
     linkage of an upstream and a downstream neighbour (:func:`_ease`), will both leaders'
-    will to settle (the lower disposition, raised by ripeness), U the decayed urgency of recent clashes, arbitration
-    the rate of a bloc both belong to, mediation the active outside mediation (shock
-    effects), M the strength of the partner mediating after a clash, and G a Gamma(2, 1/2)
-    shock of mean 1.
+    will to settle (the lower disposition, raised by ripeness), U the decayed urgency of
+    recent clashes, arbitration the rate of a bloc both belong to, mediation the active
+    outside mediation (shock effects), M the strength of the partner mediating after a
+    clash, and G a Gamma(2, 1/2) shock of mean 1.
     """
     g = rng.gamma(2.0, 0.5)
     b = world.borders[pair]
