@@ -97,3 +97,21 @@ def test_ceasefires_follow_clashes_and_demarcation_follows_ratification(
         shares = rows[rows.kind == "border_sections_agreed"].outcome.astype(float)
         assert shares.is_monotonic_increasing and (shares < 1.0).all()
     assert (ev.kind == "border_demarcated").any() and (ev.kind == "ceasefire").any()
+
+
+def test_recorded_section_agreements_bring_the_treaty_forward(
+    history: Scenario, overlay: Callable[[str], Path]
+) -> None:
+    without = casim.load_scenario(
+        overlay('remove_events = ["sections_KGZ-TJK_2023_10", "sections_KGZ-TJK_2023_12"]\n')
+    )
+    window = {"pin_until": dt.date(2023, 12, 31), "known_until": dt.date(2023, 12, 31)}
+
+    def settled(s: Scenario) -> int:
+        ev = casim.run(s, seed=4, runs=60, until=dt.date(2026, 12, 31), **window).events
+        return _settled(ev)
+
+    ev = casim.run(history, seed=4, runs=2, until=dt.date(2024, 1, 31), **window).events
+    rows = ev[(ev.kind == "border_sections_agreed") & (ev.origin == "observed")]
+    assert list(rows[rows.run == 0].outcome) == ["0.70", "0.90"]
+    assert settled(history) > settled(without)

@@ -184,9 +184,12 @@ _DECLARED: tuple[EventKind, ...] = (
     ),
     EventKind(
         "border_sections_agreed",
-        "the commissions agreed another section of a line (a partial agreement)",
+        "the commissions agreed further sections of a line (a partial agreement)",
         subject="pair",
-        outcome="the share of the line agreed so far, in steps of section_step",
+        outcome="the share of the line agreed so far (decided: in steps of section_step)",
+        scenario="border_sections_agreed",
+        imposed="observed",
+        order=2,
     ),
     EventKind(
         "border_demarcated",

@@ -36,7 +36,7 @@ from casim.kernel import Proc
 from casim.mechanisms.base import Handler, Mechanism, Sim
 from casim.model import decisions as dec
 from casim.model import deescalation as dx
-from casim.scenario.schema import BorderClash, BorderTreaty, EventBase
+from casim.scenario.schema import BorderClash, BorderSections, BorderTreaty, EventBase
 
 __all__ = ["Borders"]
 
@@ -60,10 +60,23 @@ class Borders(Mechanism):
             yield self._visits(pair)
 
     def handlers(self) -> Mapping[type[EventBase], Handler]:
-        return {BorderTreaty: self._on_treaty, BorderClash: self._on_clash}
+        return {
+            BorderTreaty: self._on_treaty,
+            BorderClash: self._on_clash,
+            BorderSections: self._on_sections,
+        }
 
     def _on_treaty(self, e: BorderTreaty, origin: str) -> None:
         self.settle(e.pair, origin, e.signed_by or "")
+
+    def _on_sections(self, e: BorderSections, origin: str) -> None:
+        b = self.world.borders[e.pair]
+        if b.settled or e.share <= b.progress:
+            return
+        b.progress = e.share
+        step = self.scenario.parameters.deescalation.section_step
+        b.sections = int(b.progress / step + 1e-9)
+        self.log("border_sections_agreed", e.pair, "", f"{e.share:.2f}", origin)
 
     def _on_clash(self, e: BorderClash, origin: str) -> None:
         self.clash(e.pair, e.severity == "major", origin)

@@ -25,6 +25,7 @@ __all__ = [
     "BlocSpec",
     "BorderClash",
     "BorderParams",
+    "BorderSections",
     "BorderSpec",
     "BorderTreaty",
     "DeescalationParams",
@@ -497,6 +498,14 @@ class BorderTreaty(EventBase):
     )
 
 
+class BorderSections(EventBase):
+    """A partial agreement: the commissions agreed further sections of a line."""
+
+    kind: Literal["border_sections_agreed"]
+    pair: str
+    share: float = param("share", 0, 1, "share of the line agreed once these sections are")
+
+
 class BorderClash(EventBase):
     kind: Literal["border_clash"]
     pair: str
@@ -587,6 +596,7 @@ Event = (
     | TreatyDeferred
     | TreatyRatified
     | BorderTreaty
+    | BorderSections
     | BorderClash
     | LeaderChange
     | Shock
