@@ -43,13 +43,22 @@ def test_no_ratification_before_signature(history: Scenario, seed: int, branch: 
 def test_no_entry_into_force_before_its_rule(history: Scenario, seed: int, branch: dt.date) -> None:
     ev = _run(history, seed, branch).events
     docs = history.documents
+    failed = ev[ev.kind == "treaty_ratification_failed"]
     for _, row in ev[ev.kind == "treaty_in_force"].iterrows():
-        ratified = ev[
-            (ev.kind == "treaty_ratified") & (ev.object == row.object) & (ev.date <= row.date)
-        ]
+        declaration = row.object in docs and docs[row.object].kind == "declaration"
+        # a declaration binds its signatories at once; a treaty needs its ratifications
+        binding = "treaty_signed" if declaration else "treaty_ratified"
+        ratified = ev[(ev.kind == binding) & (ev.object == row.object) & (ev.date <= row.date)]
         needed = docs[row.object].in_force_ratifications if row.object in docs else 1
         assert len(ratified) >= needed
+        # a failed ratification is never counted
+        refused = set(failed[failed.object == row.object].subject)
+        assert not refused & set(ratified.subject)
     assert not ev[ev.kind == "treaty_in_force"].duplicated(["object"]).any()
+    # a state whose procedure failed never ratifies that document
+    ratified_all = ev[ev.kind == "treaty_ratified"]
+    pairs = set(zip(failed.subject, failed.object, strict=True))
+    assert not pairs & set(zip(ratified_all.subject, ratified_all.object, strict=True))
 
 
 @SETTINGS

@@ -68,10 +68,16 @@ def test_cli_output_is_byte_identical(tmp_path: Path, history_path: Path) -> Non
 def test_common_random_numbers(history: Scenario, overlay: Callable[[str], Path]) -> None:
     """Changing Turkmenistan's neutrality changes signatures, not the border incidents of
     the lines Turkmenistan is not on (its delegations, and so the meetings of its head with
-    its neighbours' on the margins of summits, may change)."""
-    soft = casim.load_scenario(overlay("[states.TKM]\nneutrality = 0.1\n"))
+    its neighbours' on the margins of summits, may change).
+
+    Neutrality also decides which partners' offers Turkmenistan takes, and offers move
+    leaders' dispositions, which act on the borders: that channel is closed in both runs
+    (``offer_disposition = 0``) so that only the draws are compared."""
+    closed = "[parameters.partners]\noffer_disposition = 0.0\n"
+    plain = casim.load_scenario(overlay(closed, "plain.toml"))
+    soft = casim.load_scenario(overlay(closed + "[states.TKM]\nneutrality = 0.1\n"))
     kw = {"seed": 11, "runs": 4, "pin_until": history.start, "known_until": history.start}
-    base, other = casim.run(history, **kw).events, casim.run(soft, **kw).events
+    base, other = casim.run(plain, **kw).events, casim.run(soft, **kw).events
     border_kinds = ["border_clash", "border_treaty_signed", "border_treaty_ratified"]
     borders = [
         e[

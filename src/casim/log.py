@@ -141,7 +141,7 @@ _DECLARED: tuple[EventKind, ...] = (
         subject="state",
         object="document id",
         outcome="its main objection (disposition, distance, neutrality, dispute, "
-        "partners, timing) or recorded",
+        "sovereignty, partners, timing) or recorded",
         scenario="treaty_deferred",
         imposed="observed",
         order=4,
@@ -155,6 +155,22 @@ _DECLARED: tuple[EventKind, ...] = (
         scenario="treaty_ratified",
         imposed="observed",
         order=5,
+    ),
+    EventKind(
+        "treaty_ratification_failed",
+        "a state's domestic procedure refused a treaty it signed (it never counts toward "
+        "entry into force)",
+        subject="state",
+        object="document id",
+        outcome="failed",
+    ),
+    EventKind(
+        "reservation_offered",
+        "the signatories offered a holdout a reservation or interpretive protocol that "
+        "softens, for it alone, the wording it objects to",
+        subject="state (the holdout)",
+        object="document id",
+        outcome="the objection answered (neutrality or sovereignty)",
     ),
     EventKind(
         "treaty_in_force",
@@ -218,6 +234,14 @@ _DECLARED: tuple[EventKind, ...] = (
         outcome="its strength (pull on both sides x stake)",
     ),
     EventKind(
+        "border_treaty_ratification_failed",
+        "one side's domestic procedure refused a border treaty (it does not enter into "
+        "force; tension on the line rises)",
+        subject="state",
+        object="pair",
+        outcome="failed",
+    ),
+    EventKind(
         "border_clash",
         "an incident on a line",
         subject="pair",
@@ -275,6 +299,13 @@ _DECLARED: tuple[EventKind, ...] = (
         subject="state",
         object="head, standin or none",
         outcome="the partner",
+    ),
+    EventKind(
+        "partner_offer",
+        "an external partner made a state an offer (investment, corridor or security assistance)",
+        subject="state",
+        object="partner",
+        outcome="the kind, then accepted or declined",
     ),
     EventKind(
         "bloc_join",

@@ -76,11 +76,15 @@ from casim.scenario.schema import Scenario
 from casim.scenario.window import resolved_window
 
 __all__ = [
+    "EDGE_SHARE",
     "Calibration",
     "CalibrationResult",
+    "at_edge",
     "calibrate",
     "load_calibration",
+    "optuna_trials",
     "point_scores",
+    "search_runs",
     "validation_seed",
 ]
 
@@ -88,6 +92,28 @@ __all__ = [
 _REFINE_TAG = 0x726566696E65
 #: Second entropy word of the validation runs' seed ("fresh" in ASCII).
 _FRESH_TAG = 0x6672657368
+
+
+#: A fitted value within this share of its range from an end is reported at the edge.
+EDGE_SHARE = 0.02
+
+
+def at_edge(
+    parameters: Sequence[ParameterSpec], fitted: dict[str, float], share: float = EDGE_SHARE
+) -> list[str]:
+    """The fitted values within ``share`` of their range from its low or high end, each as
+    ``name = value (low end L)``: the search would have gone further, so the range (or the
+    mechanism) is to be questioned before the value is trusted."""
+    out = []
+    for p in parameters:
+        if p.low is None or p.high is None or p.column not in fitted:
+            continue
+        value, slack = fitted[p.column], share * (p.high - p.low)
+        for end, bound in (("low", p.low), ("high", p.high)):
+            if abs(value - bound) <= slack:
+                out.append(f"{p.column} = {value:.4g} ({end} end {bound:g})")
+                break
+    return out
 
 
 def validation_seed(seed: int) -> int:
@@ -140,6 +166,7 @@ def load_calibration(path: str | Path) -> Calibration:
     record_path = _record_path(path, exp.spec)
     fitted, not_fitted = _fitted_rows(path, exp)
     overlay = _overlay_path(path, cal)
+    _check_method(path, cal)
     return Calibration(_fitting(exp, fitted), cal, overlay, record_path, not_fitted)
 
 
@@ -153,6 +180,50 @@ def _check_calibration_table(path: Path, spec: ExperimentFile) -> CalibrationSpe
     if not spec.parameters:
         raise ScenarioError(path, "parameters", "at least one parameter to fit", "none")
     return spec.calibration
+
+
+def _check_method(path: Path, cal: CalibrationSpec) -> None:
+    """An Optuna search needs optuna (and its CMA-ES sampler, cmaes) installed."""
+    import importlib.util
+
+    if cal.method != "optuna":
+        return
+    needed = ["optuna"] + (["cmaes"] if cal.sampler == "cmaes" else [])
+    missing = [m for m in needed if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ScenarioError(
+            path,
+            "calibration.method",
+            "optuna installed (pip install 'casim[calibrate]')",
+            f"no module named {', '.join(missing)}",
+        )
+
+
+def _stages(cal: Calibration) -> int:
+    """The stages of the search: passes over the blocks times the blocks (one without)."""
+    return cal.spec.cycles * len(cal.spec.blocks or [[]])
+
+
+def optuna_trials(cal: Calibration) -> int:
+    """Optuna's trials per stage: the file's ``trials``, by default the runs the Latin
+    hypercube search of a stage spends divided by ``replicates`` (the same run budget)."""
+    if cal.spec.trials is not None:
+        return cal.spec.trials
+    spec, reps = cal.spec, cal.exp.spec.replicates
+    lhs = cal.exp.spec.design.samples * reps
+    lhs += spec.rounds * spec.refine_samples * (spec.refine_replicates or reps)
+    return max(1, lhs // reps)
+
+
+def search_runs(cal: Calibration) -> int:
+    """The runs the search spends before its final round and validation (which every
+    method spends alike): its run budget."""
+    spec, reps = cal.spec, cal.exp.spec.replicates
+    if spec.method == "optuna":
+        return _stages(cal) * optuna_trials(cal) * reps
+    per_stage = cal.exp.spec.design.samples * reps
+    per_stage += spec.rounds * spec.refine_samples * (spec.refine_replicates or reps)
+    return _stages(cal) * per_stage
 
 
 def _check_parameters(path: Path, exp: Experiment) -> None:
@@ -460,7 +531,12 @@ def _run_stages(search: _Search) -> tuple[list[pd.DataFrame], pd.Series]:
         free = blocks[stage % len(blocks)]
         if search.staged:
             search.say(f"stage {stage}: {', '.join(names[i] for i in free)}")
-        rounds = _search_rounds(search, stage, free, current)
+        if spec.method == "optuna":
+            from casim.analysis.calibrate_optuna import optuna_rounds
+
+            rounds = optuna_rounds(search, stage, free, current)
+        else:
+            rounds = _search_rounds(search, stage, free, current)
         final = _final_round(search, stage, rounds, current)
         frames += [*rounds, final]
         best_row = final.sort_values(["brier", "point"], kind="stable").iloc[0]
@@ -566,14 +642,26 @@ def _summary(cal: Calibration, fit: _Fit, written: list[Path]) -> list[str]:
     return [
         f"casim {__version__}: calibrated {len(names)} parameter(s) of {exp.scenario.name} on "
         f"{len(exp.record)} rows of {cal.record_path} ({cal.not_fitted} outside the window)",
-        f"  evaluated {len(fit.points)} points in {stages} stage(s) of "
-        f"{spec.rounds + 1} round(s) and a final round",
+        f"  evaluated {len(fit.points)} points in {stages} stage(s) of {_search_text(cal)} "
+        f"({search_runs(cal)} runs) and a final round",
         f"  fit: Brier {fit.scores['overall']:.4f} ({spec.final_replicates} runs), "
         f"{fit.validation['overall']:.4f} on fresh streams; "
         f"climatology {fit.climatology['overall']:.4f}",
         *(f"  {n} = {fit.fitted[n]:.4g}" for n in names),
+        *(
+            f"  at the edge of its range (within {EDGE_SHARE:.0%}): {e}"
+            for e in at_edge(exp.spec.parameters, fit.fitted)
+        ),
         *(f"  wrote {p}" for p in written),
     ]
+
+
+def _search_text(cal: Calibration) -> str:
+    """What one stage's search was, in words."""
+    spec = cal.spec
+    if spec.method == "optuna":
+        return f"{optuna_trials(cal)} Optuna trials ({spec.sampler}, batches of {spec.batch})"
+    return f"{spec.rounds + 1} Latin hypercube round(s)"
 
 
 def _scores(row: pd.Series) -> dict[str, float]:
@@ -675,6 +763,7 @@ def _overlay_header(cal: Calibration, fit: _Fit, cmd: str, today: str) -> list[s
         "",
         f"Calibration file: {exp.path}",
         f"Command: {cmd}",
+        f"Search: {_search_text(cal)} per stage, {search_runs(cal)} runs before the final round.",
         f"Record: {cal.record_path} (sha256 {digest[:16]}), {len(exp.record)} rows fitted:",
         f"  windows closing after {pin} and by {until}.",
         f"Score of the fit: ensemble Brier {fit.scores['overall']:.4f} (mean over kinds, "
@@ -682,6 +771,10 @@ def _overlay_header(cal: Calibration, fit: _Fit, cmd: str, today: str) -> list[s
         f"  on fresh streams {fit.validation['overall']:.4f} ({runs} runs, "
         f"seed {validation_seed(exp.spec.seed)}; the score to expect);",
         f"  climatology on the same rows {fit.climatology['overall']:.4f}.",
+        *(
+            f"At the edge of its range (within {EDGE_SHARE:.0%}): {e}."
+            for e in at_edge(exp.spec.parameters, fit.fitted)
+        ),
         "Do not edit by hand: run the command again.",
     ]
 
@@ -705,6 +798,7 @@ def _write_report(cal: Calibration, out: Path, fit: _Fit, cmd: str) -> Path:
         "",
         *_parameter_table(exp, fit.fitted),
         "",
+        *_edge_lines(exp, fit.fitted),
         *_score_table(fit),
         "",
         "![score against each parameter](calibration.png)",
@@ -728,6 +822,13 @@ def _parameter_table(exp: Experiment, fitted: dict[str, float]) -> list[str]:
             for p in params
         ),
     ]
+
+
+def _edge_lines(exp: Experiment, fitted: dict[str, float]) -> list[str]:
+    """The report's list of fitted values at the edge of their range (and a blank line)."""
+    edges = at_edge(exp.spec.parameters, fitted)
+    lines = [f"- at the edge of its range (within {EDGE_SHARE:.0%}): {e}" for e in edges]
+    return [*lines, ""] if lines else []
 
 
 def _score_table(fit: _Fit) -> list[str]:

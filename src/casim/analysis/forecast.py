@@ -1,6 +1,10 @@
 """Scoring a scenario against a record: an ensemble's probability for each row, its Brier
 score per kind, and the climatology and persistence baselines beside it.
 
+With an ``origin`` (a forecast from a pin date), the baselines are computed only from the
+reference rows whose window closes by the origin (:func:`casim.analysis.scoring.
+origin_climatology`), so that the forecast is judged against what was known on that day.
+
 The ensemble runs on the sweep machinery (one design point, ``runs`` replicates with
 common random numbers), so run ``r`` is run ``r`` of ``casim run --seed SEED`` and the
 probabilities are the same whatever the backend or the number of processes.
@@ -20,8 +24,10 @@ from typing import TextIO
 import numpy as np
 
 from casim.analysis.scoring import (
+    before_origin,
     climatology,
     ensemble_probabilities,
+    origin_climatology,
     persistence,
     scorable,
     skill,
@@ -40,7 +46,14 @@ from casim.scenario.errors import ScenarioError
 from casim.scenario.schema import Scenario
 from casim.scenario.window import resolved_window
 
-__all__ = ["Forecast", "RunFailed", "forecast", "forecast_csv", "score_table"]
+__all__ = [
+    "Forecast",
+    "RunFailed",
+    "baseline_origin",
+    "forecast",
+    "forecast_csv",
+    "score_table",
+]
 
 
 class RunFailed(RuntimeError):
@@ -66,6 +79,8 @@ class Forecast:
     scores: dict[str, float] = field(default_factory=dict)
     scores_climatology: dict[str, float] = field(default_factory=dict)
     scores_persistence: dict[str, float] = field(default_factory=dict)
+    origin: dt.date | None = None  # baselines from reference rows closing by it (None: all)
+    reference_rows: int = 0  # reference rows the baselines were computed from
 
     def skill(self, baseline: str = "climatology") -> dict[str, float]:
         """Brier skill score per kind and overall against a baseline."""
@@ -80,6 +95,7 @@ def forecast(
     runs: int,
     seed: int,
     reference: Sequence[RecordRow],
+    origin: dt.date | None = None,
     record_path: str | Path = "<record>",
     jobs: int = 1,
     backend: str = "local",
@@ -90,16 +106,23 @@ def forecast(
 
     Only rows whose window closes after the pin date and by the last simulated day are
     scored (see :func:`casim.record.scorable`); raises ScenarioError when none is left.
+    With ``origin``, the baselines (and the rate of a row no run answered) come from the
+    ``reference`` rows closing by it only; without, from the whole reference.
     Raises RunFailed if a run raises.
     """
     pin, _known, until = resolved_window(scenario)
     scored, closed, beyond = _scorable_rows(record, pin, until, record_path)
     payload = _ensemble_payload(scenario, scored, runs, seed)
     answers = _run_ensemble(payload, scored, jobs, backend, scheduler, progress)
-    rates = climatology(reference)
+    if origin is None:
+        known = list(reference)
+        rates = climatology(reference)
+    else:
+        known = before_origin(reference, origin)
+        rates = origin_climatology(reference, origin, (r.kind for r in scored))
     probs, answered = ensemble_probabilities(scored, answers, rates)
     clim = [rates.get(r.kind, 0.5) for r in scored]
-    pers = persistence(scored, reference, rates)
+    pers = persistence(scored, known, rates)
     return Forecast(
         rows=tuple(scored),
         probabilities=tuple(probs),
@@ -116,7 +139,24 @@ def forecast(
         scores=brier_by_kind(scored, probs),
         scores_climatology=brier_by_kind(scored, clim),
         scores_persistence=brier_by_kind(scored, pers),
+        origin=origin,
+        reference_rows=len(known),
     )
+
+
+def baseline_origin(scenario: Scenario, reference: Sequence[RecordRow]) -> dt.date | None:
+    """The origin whose earlier rows give the baselines of a score, or None for the whole
+    reference.
+
+    A run that forecasts from a pin date (``pin_until`` set and equal to ``known_until``,
+    as ``--branch`` sets them) is judged against the reference rows closing by that date,
+    when there is at least one; a hindcast (drivers known after the pin date), a run with
+    no pin date, or a branch before any reference row closes keeps the whole reference.
+    """
+    run = scenario.run
+    if run.pin_until is None or run.pin_until != run.known_until:
+        return None
+    return run.pin_until if before_origin(reference, run.pin_until) else None
 
 
 def _scorable_rows(

@@ -45,6 +45,10 @@ def write_forecast(
     meta: dict[str, Any] = manifest(scenario, fc.seed, fc.runs, command)
     meta["record"] = {"file": str(record), "sha256": _digest(record)}
     meta["reference"] = {"file": str(reference), "sha256": _digest(reference)}
+    meta["baselines"] = {
+        "origin": fc.origin.isoformat() if fc.origin is not None else None,
+        "reference_rows": fc.reference_rows,
+    }
     meta["rows_scored"] = len(fc.rows)
     meta["rows_not_scored"] = {
         "closed_by_pin_date": [r.id for r in fc.closed],

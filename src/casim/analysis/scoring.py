@@ -5,6 +5,11 @@ An ensemble's probability is the mean of the answers its runs give (:mod:`casim.
 says how one run answers a row). The Brier score is set beside two baselines read from a
 reference record: climatology (each kind's rate) and persistence (the outcome of the same
 question's latest earlier window).
+
+A forecast from an origin (a pin date) is judged against baselines a forecaster could have
+computed on that day: :func:`before_origin` keeps the reference rows whose window closes by
+the origin, :func:`origin_climatology` takes the rates from them alone (a kind with no such
+row gets the pooled rate of every kind's rows before the origin).
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from collections.abc import Iterable, Sequence
 from casim.record import RecordRow
 
 __all__ = [
+    "before_origin",
     "climatology",
     "ensemble_probabilities",
+    "origin_climatology",
     "persistence",
     "reliability",
     "scorable",
@@ -48,6 +55,29 @@ def climatology(reference: Sequence[RecordRow]) -> dict[str, float]:
     for row in reference:
         hits.setdefault(row.kind, []).append(row.outcome)
     return {k: sum(v) / len(v) for k, v in hits.items()}
+
+
+def before_origin(reference: Sequence[RecordRow], origin: dt.date) -> list[RecordRow]:
+    """The reference rows whose window closes on or before ``origin``: what was known on
+    that day."""
+    day = origin.isoformat()
+    return [r for r in reference if r.end <= day]
+
+
+def origin_climatology(
+    reference: Sequence[RecordRow], origin: dt.date, kinds: Iterable[str] = ()
+) -> dict[str, float]:
+    """Each kind's rate of outcome 1 among the reference rows closing by ``origin``.
+
+    Every kind in ``kinds`` gets a rate: a kind with no row before the origin gets the
+    pooled rate of all rows before it (every kind together), and 0.5 when there is none.
+    """
+    known = before_origin(reference, origin)
+    rates = climatology(known)
+    pooled = sum(r.outcome for r in known) / len(known) if known else 0.5
+    for kind in kinds:
+        rates.setdefault(kind, pooled)
+    return rates
 
 
 def persistence(

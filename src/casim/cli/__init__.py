@@ -6,7 +6,7 @@ path, what was expected and what was found; never a traceback), 130 when interru
 
 Each subcommand adds its parser and names the function that runs it (``func``); the
 modules group them by concern: ``run`` (run, validate), ``sweeps`` (sweep, analyze,
-calibrate), ``scoring`` (score, compare), ``figures`` (plot, report); ``common`` holds
+calibrate), ``scoring`` (score, compare), ``figures`` (plot, report), ``backtest``; ``common`` holds
 the argument types and options they share. Parsing imports no engine, pandas or plotting:
 each command imports what it needs when it runs.
 """
@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from casim._version import __version__
-from casim.cli import figures, run, scoring, sweeps
+from casim.cli import backtest, figures, run, scoring, sweeps
 from casim.cli.common import Command, Subparsers
 from casim.scenario import ScenarioError
 
@@ -36,6 +36,7 @@ _COMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     figures.add_plot,
     figures.add_report,
     sweeps.add_calibrate,
+    backtest.add_backtest,
 )
 
 

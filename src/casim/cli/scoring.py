@@ -41,7 +41,8 @@ def add_score(sub: Subparsers) -> None:
         "--reference",
         type=Path,
         help="record whose rates per kind are the climatology baseline "
-        "(default: the shipped records/record_2016_2022.csv)",
+        "(default: the shipped records/record_2016_2022.csv); a forecast from a pin date "
+        "(--branch) uses only its rows closing by that date",
     )
     p.add_argument("--runs", type=positive, default=200, help="ensemble size (default 200)")
     p.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
@@ -74,7 +75,7 @@ def add_compare(sub: Subparsers) -> None:
 
 
 def _score(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from casim.analysis.forecast import RunFailed, forecast
+    from casim.analysis.forecast import RunFailed, baseline_origin, forecast
     from casim.paths import default_record
     from casim.record import load_record
 
@@ -95,6 +96,7 @@ def _score(args: argparse.Namespace, argv: Sequence[str]) -> int:
             runs=args.runs,
             seed=args.seed,
             reference=reference,
+            origin=baseline_origin(scenario, reference),
             record_path=args.record,
             jobs=args.jobs,
         )
@@ -136,7 +138,13 @@ def _print_scores(
             f"  not scored: {len(fc.closed)} row(s) closed by the pin date (imposed), "
             f"{len(fc.beyond)} ending after {u}"
         )
-    print(f"  baselines from {reference_path}")
+    if fc.origin is None:
+        print(f"  baselines from {reference_path}")
+    else:
+        print(
+            f"  baselines from the {fc.reference_rows} rows of {reference_path} closing by "
+            f"{fc.origin} (a kind with none takes their pooled rate)"
+        )
     print(score_table(fc))
 
 

@@ -154,6 +154,23 @@ class CalibrationSpec(_Strict):
         "the others held at their current fit (default: one block of all)",
     )
     cycles: int = Field(1, ge=1, le=10, description="passes over the blocks")
+    method: Literal["lhs", "optuna"] = Field(
+        "lhs",
+        description="the search of each stage: iterated Latin hypercubes (rounds, "
+        "refine_samples, keep, margin), or an Optuna sampler (sampler, trials, batch); "
+        "the final round and the validation are the same",
+    )
+    sampler: Literal["tpe", "cmaes"] = Field("tpe", description="optuna: the sampler (seeded)")
+    trials: int | None = Field(
+        None,
+        ge=1,
+        le=1_000_000,
+        description="optuna: trials per stage, each run `replicates` times (default: the "
+        "runs the lhs search of a stage spends, divided by `replicates`)",
+    )
+    batch: int = Field(
+        16, ge=1, le=10_000, description="optuna: trials asked together and run as one sweep"
+    )
     overlay: str = Field(
         description="the fitted scenario to write (relative to the calibration file); it "
         "extends the experiment's scenario"

@@ -34,6 +34,7 @@ import numpy as np
 
 from casim.kernel import Proc
 from casim.mechanisms.base import Handler, Mechanism, Sim
+from casim.mechanisms.ratification import ratify_border
 from casim.model import decisions as dec
 from casim.model import deescalation as dx
 from casim.scenario.schema import BorderClash, BorderSections, BorderTreaty, EventBase
@@ -98,11 +99,7 @@ class Borders(Mechanism):
         self.log("border_treaty_signed", pair, by, "signed", origin)
         self.kernel.process(self._demarcation(pair))
         for code in (b.a, b.b):
-            rng = self.streams(f"border_ratification:{code}")
-            delay = dec.ratification_delay(w, code, rng)
-            self.kernel.later(
-                delay, partial(self.log, "border_treaty_ratified", code, pair, "ratified")
-            )
+            ratify_border(self.sim, pair, code)
         for code in (b.a, b.b):
             self.sim.signals.objection_changed.emit(code)
 

@@ -3,8 +3,9 @@
 A new leader takes office on a recorded change (or a drawn one); its own disposition
 applies after ``consolidation_days`` (the predecessor's line holds until then), unless
 another change comes first, and its turn tells the state's objections may have changed.
-After ``known_until`` each state's leader leaves office at its yearly turnover hazard,
-with a successor drawn around the state's ``successor_disposition``. A ``scheduled``
+After ``known_until`` each participant's leader leaves office at its yearly turnover
+hazard, with a successor drawn around the state's ``successor_disposition``; a state that
+is not (yet) a participant draws no change. A ``scheduled``
 change (the end of a term whose date was public) still comes on its date after
 ``known_until``, with a drawn successor, unless the leader already left early.
 """
@@ -69,6 +70,8 @@ class Leaders(Mechanism):
         while st.turnover_hazard > 0:
             yield k.timeout(rng.exponential(365.0 / st.turnover_hazard))
             self.sync()
+            if code not in w.participants:
+                continue  # a state acts only while it takes part (the hazard is memoryless)
             disposition = dec.successor_disposition(w, code, rng)
             self.change(code, f"{code} leader {st.leaders_seen + 1}", disposition, "model")
 

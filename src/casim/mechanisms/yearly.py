@@ -1,7 +1,7 @@
 """The year's end: the panel and index rows, then next year's trade.
 
 At each 31 December (at the end of the day, after everything else of that day) the
-mechanism writes one panel row per state and one index row (the components of
+mechanism writes one panel row per participant and one index row (the components of
 :mod:`casim.model.indicators` and their weighted mean), then grows trade for the next
 year: base growth, plus integration growth times the index and the room left below the
 reference level, plus settlement growth per border settled that year, minus the loss per
@@ -42,7 +42,7 @@ class Yearly(Mechanism):
         w = self.world
         rec = self.sim.record
         if self.sim.keep_panel:
-            for code in w.states:
+            for code in w.participants:
                 rec.panel.append((rec.run, rec.seed, year, code, *state_row(w, code)))
         comp = components(w)
         index = index_value(comp, self.scenario.parameters.index)

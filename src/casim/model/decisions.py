@@ -30,9 +30,11 @@ __all__ = [
     "negotiation_step",
     "new_document_launched",
     "on_tour",
+    "partner_pressure",
     "ratification_delay",
     "sign_base",
     "sign_logit",
+    "sign_terms",
     "successor_disposition",
     "visit_push",
     "visit_rate",
@@ -97,14 +99,22 @@ def draw_meeting_date(
     return first + dt.timedelta(days=int(u * ((last - first).days + 1)))
 
 
-def delegation(world: World, code: str, host: str, fmt: str, rng: np.random.Generator) -> str:
+def delegation(
+    world: World,
+    code: str,
+    host: str,
+    fmt: str,
+    rng: np.random.Generator,
+    extra: float = 0.0,
+) -> str:
     """Whom a state sends: ``head``, ``standin`` or ``none``.
 
     The host's head always attends. A leader below ``absent_below`` sends nobody. Otherwise
     P(head) = logistic(intercept + disposition * (d - 0.5)
                        - neutrality_novelty * neutrality * novelty(format)
-                       - tension_host * tension(state, host)),
-    and a state that fought the host within ``freeze_days`` sends a stand-in at most.
+                       - tension_host * tension(state, host) + extra),
+    with ``extra`` the log-odds a format adds (a partner's pull at its summits), and a
+    state that fought the host within ``freeze_days`` sends a stand-in at most.
     """
     u = rng.random()
     if code == host:
@@ -124,6 +134,7 @@ def delegation(world: World, code: str, host: str, fmt: str, rng: np.random.Gene
         + a.disposition * (d - 0.5)
         - a.neutrality_novelty * world.states[code].neutrality * world.novelty(fmt)
         - a.tension_host * tension
+        + extra
     )
     return "head" if u < logistic(x) else "standin"
 
@@ -160,12 +171,15 @@ def sign_logit(
     """Log-odds that a state signs an open document now, and its main objection.
 
     logit = intercept + disposition * (d - 0.5) - distance * D - neutrality * N * S
-            - dispute * sovereignty * B * T + peer * share + partners * E
+            - dispute * sovereignty * B * T - sovereignty_w * sovereignty * max(0, B - P)
+            + peer * share + partners * E
             (+ log(absent_factor) when the head is not there),
     with D the salience-weighted distance between text and position, S the security
-    wording, B the mean wording (how binding), T the highest tension with another
-    participant, share the share of the other participants that signed, E the net external
-    support. The objection is the largest negative term (the peer term is never negative).
+    wording, B the mean wording (how binding), P the state's mean position on the text's
+    dimensions, T the highest tension with another participant, share the share of the
+    other participants that signed, E the partners' pressure on the document
+    (:func:`partner_pressure`). The text is the one that binds the state (its reservations
+    applied). The objection is the largest negative term (the peer term is never negative).
     """
     base, reason = sign_base(world, code, doc, present)
     return base + world.scenario.parameters.signature.peer * signed_share, reason
@@ -174,24 +188,7 @@ def sign_logit(
 def sign_base(world: World, code: str, doc: Document, present: str) -> tuple[float, str]:
     """The terms of :func:`sign_logit` that do not depend on who has signed already."""
     s = world.scenario.parameters.signature
-    st = world.states[code]
-    text = doc.text
-    salience, position = st.salience, st.position
-    sal = gap = 0.0
-    for d, value in text.items():
-        sal += salience[d]
-        gap += salience[d] * abs(value - position[d])
-    distance = gap / (sal or 1.0)
-    security = text.get(s.security_dimension, 0.0)
-    binding = sum(text.values()) / len(text) if text else 0.0
-    terms = (
-        ("disposition", s.disposition * (world.disposition(code) - 0.5)),
-        ("distance", -s.distance * distance),
-        ("neutrality", -s.neutrality * st.neutrality * security),
-        ("dispute", -s.dispute * st.sovereignty * binding * world.worst_tension(code)),
-        ("partners", s.partners * world.external_support(code)),
-        ("water", water.compensation(world, code, doc)),
-    )
+    terms = sign_terms(world, code, doc)
     total = 0.0
     reason, lowest = terms[0]
     for name, value in terms:
@@ -202,6 +199,47 @@ def sign_base(world: World, code: str, doc: Document, present: str) -> tuple[flo
     if present != "head":
         logit += math.log(max(s.absent_factor, 1e-9))
     return logit, reason if lowest < 0 else "timing"
+
+
+def sign_terms(world: World, code: str, doc: Document) -> tuple[tuple[str, float], ...]:
+    """The named terms of :func:`sign_base` (each a consideration; the most negative one is
+    the state's main objection)."""
+    s = world.scenario.parameters.signature
+    st = world.states[code]
+    text = doc.text_for(code)
+    salience, position = st.salience, st.position
+    sal = gap = 0.0
+    for d, value in text.items():
+        sal += salience[d]
+        gap += salience[d] * abs(value - position[d])
+    distance = gap / (sal or 1.0)
+    security = text.get(s.security_dimension, 0.0)
+    binding = sum(text.values()) / len(text) if text else 0.0
+    wanted = sum(position[d] for d in text) / len(text) if text else 0.0
+    terms = (
+        ("disposition", s.disposition * (world.disposition(code) - 0.5)),
+        ("distance", -s.distance * distance),
+        ("neutrality", -s.neutrality * st.neutrality * security),
+        ("dispute", -s.dispute * st.sovereignty * binding * world.worst_tension(code)),
+        ("sovereignty", -s.sovereignty * st.sovereignty * max(0.0, binding - wanted)),
+        ("partners", s.partners * partner_pressure(world, code, doc)),
+        ("water", water.compensation(world, code, doc)),
+    )
+    return terms
+
+
+def partner_pressure(world: World, code: str, doc: Document) -> float:
+    """The partners' net pressure on a state about a document, in [-1, 1]: the partner
+    term of :func:`sign_base`, and the one place it is read from.
+
+    ``E_ik = sum_p pull_ip x standing_ip x (1 + summit_boost x A_p) x stance_pik``, with
+    ``stance_pik = regional_support_p - bloc_clause_k x guard_pi`` clipped to [-1, 1]
+    (see ``World.external_support``): a partner that guards a bloc the state belongs to
+    presses against a text that binds its members against other blocs. Positive when the
+    partners the state leans on back the format and the text, negative when they oppose
+    either.
+    """
+    return world.external_support(code, doc.spec.bloc_clause)
 
 
 def ratification_delay(world: World, code: str, rng: np.random.Generator) -> float:

@@ -101,10 +101,18 @@ class Document:
     ratified: dict[str, float] = field(default_factory=dict)
     in_force_day: float | None = None
     in_force_needed: int = 1
+    # state -> dimension -> wording a reservation or interpretive protocol grants it
+    reservations: dict[str, dict[str, float]] = field(default_factory=dict)
+    failed: dict[str, float] = field(default_factory=dict)  # failed ratifications, by state
 
     @property
     def open(self) -> bool:
         return self.opened_day is not None
+
+    def text_for(self, code: str) -> dict[str, float]:
+        """The text as it binds one state: the common text with its reservations applied."""
+        granted = self.reservations.get(code)
+        return {**self.text, **granted} if granted else self.text
 
 
 @dataclass(frozen=True)
@@ -144,7 +152,7 @@ class World:
     _next_start: float = math.inf  # next day a shock starts (see _shock_bounds)
     _next_end: float = math.inf  # last day of the active shock that ends first
     _pull_cache: dict[tuple[str, str], float] = field(default_factory=dict)
-    _support_cache: dict[str, float] = field(default_factory=dict)
+    _support_cache: dict[tuple[str, float], float] = field(default_factory=dict)
     _disposition_cache: dict[str, float] = field(default_factory=dict)
     _partner_cache: list[tuple[str, str | None, float, float]] | None = None
     _arbitration_cache: dict[tuple[str, str], float] = field(default_factory=dict)
@@ -308,28 +316,69 @@ class World:
         half = self.scenario.parameters.partners.activity_half_life_days
         return decayed(level, self.day - agent.activity_day, half)
 
-    def partner_summit(self, partner: str) -> None:
-        """A partner held a summit today: its activity rises by one."""
+    def partner_summit(self, partner: str, turnout: float = 1.0) -> None:
+        """A partner held a summit today: its activity rises by the turnout (the invited
+        states' mean delegation level, 1 when every head came)."""
         agent = self.partners[partner]
-        agent.activity = self.partner_activity(partner) + 1.0
+        agent.activity = self.partner_activity(partner) + turnout
         agent.activity_day = self.day
         self.activity_changed()
 
-    def external_support(self, code: str) -> float:
-        """Net pull of partners toward regional formats for one state, in [-1, 1]."""
-        cached = self._support_cache.get(code)
+    def capacity(self, partner: str) -> float:
+        """A partner's capacity today: its spec's plus active shock deltas, in [0, 1]."""
+        value = self.partners[partner].spec.capacity
+        for e in self._effects("capacity"):
+            if e.partner == partner:
+                value += e.delta
+        return _clip(value)
+
+    def credibility(self, code: str, partner: str) -> float:
+        """How far a state trusts a partner today: 1 plus active shock deltas, in [0, 1]."""
+        value = 1.0
+        for e in self._effects("credibility"):
+            if e.partner == partner and (not e.states or code in e.states):
+                value += e.delta
+        return _clip(value)
+
+    def standing(self, code: str, partner: str) -> float:
+        """The weight a state gives a partner beyond its pull: capacity x credibility."""
+        return self.capacity(partner) * self.credibility(code, partner)
+
+    def guard(self, code: str, partner: str) -> float:
+        """How far a partner guards a state's membership of its blocs against rival
+        commitments: the highest ``guarantee x membership weight`` of the blocs it leads."""
+        blocs = self.scenario.blocs
+        return max(
+            (
+                blocs[b].guarantee * self.memberships[b].get(code, 0.0)
+                for b in self.partners[partner].blocs
+            ),
+            default=0.0,
+        )
+
+    def external_support(self, code: str, clause: float = 0.0) -> float:
+        """Net pressure of the partners for one state, in [-1, 1], on a document whose
+        bloc clause is ``clause`` (0: the format itself):
+
+        ``sum_p pull_ip x standing_ip x (1 + summit_boost x activity_p) x stance_pi``, with
+        ``stance_pi = regional_support_p - clause x guard_pi`` clipped to [-1, 1]; a partner
+        that favours a bloc counts only for its members."""
+        key = (code, clause)
+        cached = self._support_cache.get(key)
         if cached is None:
-            cached = self._support_cache[code] = self._external_support(code)
+            cached = self._support_cache[key] = self._external_support(code, clause)
         return cached
 
-    def _external_support(self, code: str) -> float:
+    def _external_support(self, code: str, clause: float) -> float:
         total = 0.0
         for pid, bloc, support, activity in self._partner_terms():
             if bloc is not None and self.memberships[bloc].get(code, 0.0) == 0.0:
                 continue
             pull = self.pull(code, pid)
             if pull:
-                total += pull * support * activity
+                stance = support - clause * self.guard(code, pid) if clause else support
+                stance = max(-1.0, min(1.0, stance))
+                total += pull * self.standing(code, pid) * stance * activity
         return max(-1.0, min(1.0, total))
 
     def _partner_terms(self) -> list[tuple[str, str | None, float, float]]:

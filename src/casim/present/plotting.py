@@ -629,6 +629,8 @@ def plot_relations(
     (0 = calm, 1 = fighting) over runs, as a heatmap; pairs without a border are blank."""
     ax = ax if ax is not None else new_axes(7.0, 6.0)
     part = panel[panel["year"] == year]
+    if "participant" in part:  # only the states taking part that year
+        part = part[part["participant"].astype(str) == "True"]
     states = sorted(part["state"].unique())
     cols = [f"tension_{s}" for s in states]
     grid = part.groupby("state")[[c for c in cols if c in part]].mean().reindex(states)

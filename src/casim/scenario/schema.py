@@ -37,11 +37,13 @@ __all__ = [
     "LeaderChange",
     "LeaderParams",
     "MeetingSpec",
+    "OfferKind",
     "Parameters",
     "ParticipantJoin",
     "PartnerParams",
     "PartnerSpec",
     "PartnerSummit",
+    "RatificationParams",
     "RunWindow",
     "Scenario",
     "Shock",
@@ -60,6 +62,8 @@ __all__ = [
 ]
 
 Delegation = Literal["head", "standin", "none"]
+#: What a partner may offer a state (see ``casim.model.partners``).
+OfferKind = Literal["investment", "corridor", "security"]
 
 
 class Frozen(BaseModel):
@@ -107,6 +111,12 @@ class StateSpec(Sourced):
     ratification_days: float = param(
         "days", 1, 3_650, "median length of the domestic ratification procedure"
     )
+    contention: float = param(
+        "score",
+        0,
+        1,
+        "domestic contention over ratification (protests, a parliament that may refuse)",
+    )
     turnover_hazard: float = param(
         "1/year", 0, 1, "yearly hazard of a leader change once leader changes are unknown"
     )
@@ -131,7 +141,8 @@ class StateSpec(Sourced):
 
 
 class PartnerSpec(Sourced):
-    """An external partner: a force with a calendar of its own, not a full agent."""
+    """An external partner: an agent with its own calendar of summits and offers, the
+    blocs it leads (``[blocs]``), and its stance on the five-state format."""
 
     name: str
     regional_support: float = param(
@@ -142,6 +153,25 @@ class PartnerSpec(Sourced):
     )
     favours_bloc: str | None = Field(
         None, description="if set, the partner's support counts only for members of this bloc"
+    )
+    capacity: float = param(
+        "score",
+        0,
+        1,
+        "resources and attention the partner can give the region (scales its offers, "
+        "summits' weight and pressure)",
+        1.0,
+    )
+    offer_rate: float = param(
+        "1/year", 0, 12, "offers (investment, corridors, security) at full capacity", 0.0
+    )
+    offers: dict[OfferKind, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=dict,
+        description="relative weight of each kind of offer the partner makes, 0..1",
+    )
+    rivals: list[str] = Field(
+        default_factory=list,
+        description="partners whose summits and offers this partner answers with an offer",
     )
 
 
@@ -154,6 +184,14 @@ class BlocSpec(Sourced):
     observer_weight: float = param("share", 0, 1, "fraction of the pull an observer feels")
     arbitration_rate: float = param(
         "progress/year", 0, 1, "border progress the bloc adds as arbiter between two members"
+    )
+    guarantee: float = param(
+        "score",
+        0,
+        1,
+        "how far the bloc is a security guarantee its leader defends against members' "
+        "rival commitments",
+        0.0,
     )
     members: list[str] = Field(default_factory=list)
     observers: list[str] = Field(default_factory=list)
@@ -195,6 +233,14 @@ class DocumentSpec(Sourced):
     )
     in_force_ratifications: int = param(
         "states", 1, 100, "ratifications needed for entry into force"
+    )
+    bloc_clause: float = param(
+        "score",
+        0,
+        1,
+        "how far the text binds signatories in security against other blocs (no alliance "
+        "against a party, mutual assistance): what a partner guarding a bloc presses against",
+        0.0,
     )
 
 
@@ -257,6 +303,43 @@ class SignatureParams(Sourced):
     )
     ratification_sigma: float = param(
         "log-days", 0, 3, "spread of the lognormal ratification delay"
+    )
+    sovereignty: float = param(
+        "logit",
+        0,
+        50,
+        "penalty of sovereignty x how far the text binds beyond the state's own positions",
+    )
+    calm_tension: float = param(
+        "score", 0, 1, "tension below which a border no longer drives a dispute objection"
+    )
+    driver_step: float = param(
+        "score", 0.001, 1, "step by which a drifting driver (disposition, support) must move"
+    )
+    reservation_rate: float = param(
+        "probability",
+        0,
+        1,
+        "chance per meeting that signatories of disposition 1, all others signed, offer a "
+        "holdout with a textual objection a reservation",
+    )
+    reservation_softening: float = param(
+        "share", 0, 1, "share of the objected wording a reservation takes off for the holdout"
+    )
+
+
+class RatificationParams(Sourced):
+    """Domestic approval of a signed treaty (the second level of a two-level game)."""
+
+    intercept: float = param("logit", -20, 20, "log-odds of a failed ratification, baseline")
+    contention: float = param("logit", 0, 50, "effect of the state's domestic contention")
+    sovereignty: float = param("logit", 0, 50, "effect of the state's sovereignty sensitivity")
+    cession: float = param(
+        "logit", 0, 50, "effect of land or water ceded (border difficulty, water wording)"
+    )
+    security: float = param("logit", 0, 50, "effect of the text's security commitments")
+    failed_tension: float = param(
+        "score", 0, 1, "tension a failed border ratification adds to the line"
     )
 
 
@@ -389,8 +472,43 @@ class VisitParams(Sourced):
 
 
 class PartnerParams(Sourced):
+    economy_dimension: str = Field(
+        description="the issue dimension whose salience investment and corridor offers raise"
+    )
     activity_half_life_days: float = param("days", 1, 10_000, "half-life of a summit's effect")
     summit_boost: float = param("share", 0, 10, "relative rise of a partner's pull per summit")
+    attend_pull: float = param(
+        "logit/score",
+        0,
+        50,
+        "effect of a non-neutral state's pull toward the partner on its head attending the "
+        "partner's summit",
+    )
+    accept_intercept: float = param("logit", -20, 20, "log-odds of accepting an offer at pull 0.5")
+    accept_pull: float = param("logit/score", 0, 50, "effect of pull on accepting an offer")
+    accept_neutrality: float = param(
+        "logit", 0, 50, "penalty of neutrality on accepting security assistance"
+    )
+    offer_pull: float = param(
+        "share", 0, 1, "share of the room left below 1 an accepted offer adds to the pull"
+    )
+    crowd_out: float = param(
+        "share", 0, 1, "share of the pull gained that the state's other partners lose"
+    )
+    offer_salience: float = param(
+        "score", 0, 1, "salience an accepted investment or corridor offer adds (economy)"
+    )
+    offer_disposition: float = param(
+        "score",
+        0,
+        1,
+        "change of the leader's disposition per accepted offer, times the partner's "
+        "stance on the format, its standing, the pull and 4 d (1 - d)",
+    )
+    response: float = param(
+        "probability", 0, 1, "chance a rival at full capacity answers a summit or an offer"
+    )
+    response_days: float = param("days", 1, 3_650, "mean delay of a rival's answering offer")
 
 
 class TradeParams(Sourced):
@@ -435,6 +553,7 @@ class IndexParams(Sourced):
 class Parameters(Frozen):
     attendance: AttendanceParams
     signature: SignatureParams
+    ratification: RatificationParams
     borders: BorderParams
     partners: PartnerParams
     trade: TradeParams
@@ -536,8 +655,9 @@ class Effect(Frozen):
     """One effect of a shock while it lasts (``tension`` acts once, at the start).
 
     ``delta`` is a score for disposition, pull and tension, a log growth rate for
-    trade_growth, and progress per year on ``pair`` for mediation (outside mediation of a
-    border dispute).
+    trade_growth, progress per year on ``pair`` for mediation (outside mediation of a
+    border dispute), a change of ``partner``'s capacity (all states) for capacity, and a
+    change of the ``states``' trust in ``partner`` (1 at the start) for credibility.
     """
 
     target: Literal[
@@ -548,6 +668,8 @@ class Effect(Frozen):
         "trade_growth",
         "tension",
         "mediation",
+        "capacity",
+        "credibility",
     ]
     states: list[str] = Field(default_factory=list, description="empty = all participants")
     partner: str | None = None

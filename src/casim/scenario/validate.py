@@ -183,6 +183,13 @@ def _check_partners(s: Scenario) -> None:
                 "a bloc of [blocs]",
                 repr(partner.favours_bloc),
             )
+        for i, rival in enumerate(partner.rivals):
+            _need(
+                rival in s.partners and rival != pid,
+                ("partners", pid, "rivals", i),
+                "another partner of [partners]",
+                repr(rival),
+            )
 
 
 def _check_blocs(s: Scenario) -> None:
@@ -245,6 +252,13 @@ def _check_parameters(s: Scenario) -> None:
         ("parameters", "signature", "security_dimension"),
         f"one of {sorted(dims)}",
         repr(sec),
+    )
+    eco = s.parameters.partners.economy_dimension
+    _need(
+        eco in dims,
+        ("parameters", "partners", "economy_dimension"),
+        f"one of {sorted(dims)}",
+        repr(eco),
     )
     _need(
         _weight_sum(s.parameters.index) > 0,
@@ -331,11 +345,11 @@ def _check_shock(s: Scenario, e: Shock, loc: Loc) -> None:
     for i, eff in enumerate(e.effects):
         for j, code in enumerate(eff.states):
             _need(code in s.states, (*loc, "effects", i, "states", j), "a state code", code)
-        if eff.target == "pull":
+        if eff.target in ("pull", "capacity", "credibility"):
             _need(
                 eff.partner in s.partners,
                 (*loc, "effects", i, "partner"),
-                "a partner for a pull effect",
+                f"a partner for a {eff.target} effect",
                 format_found(eff.partner),
             )
         if eff.target in ("tension", "mediation"):
