@@ -72,8 +72,12 @@ def test_common_random_numbers(history: Scenario, overlay: Callable[[str], Path]
 
     Neutrality also decides which partners' offers Turkmenistan takes, and offers move
     leaders' dispositions, which act on the borders: that channel is closed in both runs
-    (``offer_disposition = 0``) so that only the draws are compared."""
-    closed = "[parameters.partners]\noffer_disposition = 0.0\n"
+    (``offer_disposition = 0``) so that only the draws are compared; so is mediation
+    (``mediation_threshold = 1``), since offers move the pulls a mediator needs."""
+    closed = (
+        "[parameters.partners]\noffer_disposition = 0.0\n"
+        "[parameters.deescalation]\nmediation_threshold = 1.0\n"
+    )
     plain = casim.load_scenario(overlay(closed, "plain.toml"))
     soft = casim.load_scenario(overlay(closed + "[states.TKM]\nneutrality = 0.1\n"))
     kw = {"seed": 11, "runs": 4, "pin_until": history.start, "known_until": history.start}
