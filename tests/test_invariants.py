@@ -79,6 +79,8 @@ def test_stances_and_index_in_range(history: Scenario, seed: int, branch: dt.dat
     panel, index = res.panel, res.index
     for col in ["disposition", "neutrality", "sovereignty", "capability", "tension_max"]:
         assert panel[col].between(0, 1).all(), col
+    tensions = panel[[c for c in panel.columns if c.startswith("tension_")]]
+    assert ((tensions >= 0) & (tensions <= 1) | tensions.isna()).all().all()
     assert panel["external_support"].between(-1, 1).all()
     pulls = [c for c in panel.columns if c.startswith(("pull_", "position_", "salience_"))]
     assert ((panel[pulls] >= 0) & (panel[pulls] <= 1)).all().all()

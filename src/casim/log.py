@@ -188,8 +188,10 @@ _DECLARED: tuple[EventKind, ...] = (
     ),
     EventKind(
         "border_treaty_signed",
-        "two neighbours signed the treaty on their line",
+        "two neighbours signed the treaty on their line (delimitation)",
         subject="pair, such as KGZ-TJK",
+        object="heads (at a meeting of the two) or ministers (the foreign ministers or the "
+        "commissions' heads), if known",
         outcome="signed",
         scenario="border_treaty_signed",
         imposed="observed",
@@ -202,6 +204,41 @@ _DECLARED: tuple[EventKind, ...] = (
         subject="state",
         object="pair",
         outcome="ratified",
+    ),
+    EventKind(
+        "border_sections_agreed",
+        "the commissions agreed further sections of a line (a partial agreement)",
+        subject="pair",
+        outcome="the share of the line agreed so far (decided: in steps of section_step)",
+        scenario="border_sections_agreed",
+        imposed="observed",
+        order=2,
+    ),
+    EventKind(
+        "border_demarcated",
+        "a delimited line was demarcated on the ground, after ratification by both sides",
+        subject="pair",
+        outcome="demarcated",
+    ),
+    EventKind(
+        "ceasefire",
+        "a ceasefire was agreed on a line after a major clash",
+        subject="pair",
+        object="the mediating partner, if any",
+        outcome="agreed",
+    ),
+    EventKind(
+        "ceasefire_broken",
+        "the ceasefire holding on a line ended",
+        subject="pair",
+        outcome="breakdown (its hazard) or clash (a new major clash)",
+    ),
+    EventKind(
+        "mediation",
+        "an outside partner engaged as mediator on a line after a major clash",
+        subject="pair",
+        object="the partner",
+        outcome="its strength (pull on both sides x stake)",
     ),
     EventKind(
         "border_treaty_ratification_failed",
@@ -226,6 +263,7 @@ _DECLARED: tuple[EventKind, ...] = (
         "state_visit",
         "the heads of a pair with an open line met",
         subject="pair",
+        object="empty for a bilateral visit, else the format on whose margins they met",
         outcome="signed (the agreed line), talks (the commissions pushed on) or frozen",
     ),
     EventKind(

@@ -31,7 +31,7 @@ def attend(
     """Each invited state's delegation (recorded, else decided by ``decide(code, rng)``,
     by default :func:`~casim.model.decisions.delegation` with the format), logged as
     ``kind`` with ``outcome``; the format then counts one more meeting (its novelty
-    falls)."""
+    falls), and the other mechanisms hear who met (``heads_met``)."""
     w = sim.world
     log = sim.kernel.log
     levels: dict[str, str] = {}
@@ -47,4 +47,5 @@ def attend(
         origin = "observed" if code in recorded else "model"
         log(kind, code, levels[code], outcome, origin)
     w.formats_met[fmt] = w.formats_met.get(fmt, 0) + 1
+    sim.signals.heads_met.emit(fmt, levels)
     return levels

@@ -59,6 +59,9 @@ class Signals:
     - ``meeting_held(n, levels, pinned)``: the ``n``-th consultative meeting took place
       today with these delegations (state -> head, standin or none); ``pinned`` when it
       is imposed from the record;
+    - ``heads_met(fmt, levels)``: a meeting of a format (``consultative`` or
+      ``partner:<id>``) took place today with these delegations, so heads who were both
+      present could meet on its margins;
     - ``objection_changed(state)``: something a state may have objected to has changed
       (its stance, its leader's line, a border settled), so it may reconsider the
       documents it deferred;
@@ -69,10 +72,18 @@ class Signals:
       ``objection_changed``).
     """
 
-    __slots__ = ("agreement_kept", "clash", "leader_turned", "meeting_held", "objection_changed")
+    __slots__ = (
+        "agreement_kept",
+        "clash",
+        "heads_met",
+        "leader_turned",
+        "meeting_held",
+        "objection_changed",
+    )
 
     def __init__(self) -> None:
         self.meeting_held: Signal[[int, dict[str, str], bool]] = Signal()
+        self.heads_met: Signal[[str, dict[str, str]]] = Signal()
         self.objection_changed: Signal[[str]] = Signal()
         self.clash: Signal[[str, bool]] = Signal()
         self.agreement_kept: Signal[[str, str]] = Signal()

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from casim.model import deescalation, water
 from casim.model.world import Document, World
 
 __all__ = [
@@ -236,6 +237,7 @@ def sign_terms(world: World, code: str, doc: Document) -> tuple[tuple[str, float
         ("dispute", -s.dispute * st.sovereignty * binding * world.worst_tension(code)),
         ("sovereignty", -s.sovereignty * st.sovereignty * max(0.0, binding - wanted)),
         ("partners", s.partners * partner_pressure(world, code, doc)),
+        ("water", water.compensation(world, code, doc)),
     )
     return terms
 
@@ -297,21 +299,23 @@ def generated_scope(world: World, rng: np.random.Generator) -> list[str]:
 
 
 def incident_rate(world: World, pair: str) -> float:
-    """Incidents per day: rate * (1 - progress) * exp(rate_factor * tension) / 365."""
+    """Incidents per day: rate * (1 - progress) * exp(rate_factor * tension) * S / 365,
+    with S the seasonal factor of water and energy on lines with shared intakes."""
     b = world.borders[pair]
     k = world.scenario.parameters.borders.rate_factor
-    return b.incident_rate * (1.0 - b.progress) * math.exp(k * world.tension(pair)) / 365.0
+    season = water.seasonal_factor(world, pair)
+    return b.incident_rate * (1.0 - b.progress) * math.exp(k * world.tension(pair)) * season / 365.0
 
 
 def major_probability(world: World, pair: str) -> float:
     """P(an incident is a major clash) = escalation * logistic(slope * (T - threshold)) * H * C,
     with H = 2 * (1 - mean disposition of the two leaders), 1 at neutral leaders, and C the
-    ceasefire damping within ``ceasefire_days`` of the last major clash (else 1)."""
+    ceasefire damping while a ceasefire holds on the line (else 1)."""
     b = world.borders[pair]
     p = world.scenario.parameters.borders
     hawk = 2.0 * (1.0 - 0.5 * (world.disposition(b.a) + world.disposition(b.b)))
     x = b.escalation * logistic(p.major_slope * (world.tension(pair) - p.major_threshold)) * hawk
-    if world.recent_major(b.a, b.b, p.ceasefire_days):
+    if world.ceasefire_holds(pair):
         x *= p.ceasefire_damping
     return min(1.0, max(0.0, x))
 
@@ -320,10 +324,13 @@ def negotiation_step(world: World, pair: str, days: float, rng: np.random.Genera
     """Progress a round of talks adds to a line (zero while frozen after a clash).
 
     step = (negotiation_rate * (1 - difficulty)^k * will * (1 - T) + ripeness_rate * U * will
-            + arbitration + mediation) * days / 365 * G, with k the ``difficulty_power``,
-    will the lower of the two dispositions, U the decayed urgency of recent clashes,
-    arbitration the rate of a bloc both belong to, mediation the active outside mediation
-    (shock effects), and G a Gamma(2, 1/2) shock of mean 1.
+            + arbitration + mediation + mediation_rate * M) * days / 365 * G,
+    with k the ``difficulty_power`` and (1 - difficulty)^k opened by the water-for-energy
+    linkage of an upstream and a downstream neighbour (:func:`_ease`), will both leaders'
+    will to settle (the lower disposition, raised by ripeness), U the decayed urgency of
+    recent clashes, arbitration the rate of a bloc both belong to, mediation the active
+    outside mediation (shock effects), M the strength of the partner mediating after a
+    clash, and G a Gamma(2, 1/2) shock of mean 1.
     """
     g = rng.gamma(2.0, 0.5)
     b = world.borders[pair]
@@ -333,26 +340,33 @@ def negotiation_step(world: World, pair: str, days: float, rng: np.random.Genera
     will = _will(world, pair)
     base = p.negotiation_rate * _ease(world, pair) * will * (1.0 - world.tension(pair))
     ripe = p.ripeness_rate * world.urgency(pair) * will
-    outside = world.arbitration(b.a, b.b) + world.mediation(pair)
+    outside = (
+        world.arbitration(b.a, b.b)
+        + world.mediation(pair)
+        + world.scenario.parameters.deescalation.mediation_rate * world.mediator_strength(pair)
+    )
     return float(max(0.0, base + ripe + outside) * days / 365.0 * g)
 
 
 def frozen(world: World, pair: str) -> bool:
-    """Talks on a line are frozen for ``freeze_days`` after a major clash on it."""
+    """Talks on a line are frozen for ``freeze_days`` after a major clash on it (a
+    ``thaw`` share of it while a ceasefire holds)."""
     b = world.borders[pair]
-    return world.recent_major(b.a, b.b, world.scenario.parameters.borders.freeze_days)
+    return world.recent_major(b.a, b.b, deescalation.freeze_days(world, pair))
 
 
 def _will(world: World, pair: str) -> float:
-    """Both leaders must want a settlement: the lower of the two dispositions."""
-    b = world.borders[pair]
-    return min(world.disposition(b.a), world.disposition(b.b))
+    """Both leaders must want a settlement: the lower of the two dispositions, raised
+    toward 1 when the line is ripe (:func:`casim.model.deescalation.will`)."""
+    return deescalation.will(world, pair)
 
 
 def _ease(world: World, pair: str) -> float:
-    """(1 - difficulty)^k: how readily the line's remaining sections give way."""
+    """How readily the line's remaining sections give way: E = (1 - difficulty)^k, opened
+    by a water-for-energy deal to E + L (1 - E), L the linkage (:func:`water.linkage`)."""
     k = world.scenario.parameters.borders.difficulty_power
-    return float((1.0 - world.borders[pair].difficulty) ** k)
+    ease = float((1.0 - world.borders[pair].difficulty) ** k)
+    return ease + water.linkage(world, pair) * (1.0 - ease)
 
 
 def on_tour(world: World, code: str) -> bool:
@@ -372,10 +386,15 @@ def visit_rate(world: World, pair: str) -> float:
 
 def visit_push(world: World, pair: str, rng: np.random.Generator) -> float:
     """Progress the heads' instructions at a visit add to their line:
-    push * will * (1 - difficulty)^k * G, with G a Gamma(2, 1/2) shock of mean 1."""
+    push * will * (E + r R (1 - E)) * G, with E = (1 - difficulty)^k, R the line's
+    ripeness and r ``ripe_will`` (at a ripe moment the heads decide the hard sections their
+    commissions cannot) and G a Gamma(2, 1/2) shock of mean 1."""
     g = rng.gamma(2.0, 0.5)
     push = world.scenario.parameters.visits.push
-    return float(push * _will(world, pair) * _ease(world, pair) * g)
+    ripe_will = world.scenario.parameters.deescalation.ripe_will
+    ease = _ease(world, pair)
+    ease += ripe_will * deescalation.ripeness(world, pair) * (1.0 - ease)
+    return float(push * _will(world, pair) * ease * g)
 
 
 # ---------------------------------------------------------------- leaders

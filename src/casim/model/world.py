@@ -14,6 +14,7 @@ ends, and external support for the current day: the clock moves only through
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 
@@ -66,10 +67,25 @@ class Border:
     urgency_day: float = 0.0
     peak: float = 0.0  # highest tension this calendar year
     majors_year: int = 0
+    shared_water: float = 0.0  # shared intakes, canals and reservoirs on the line
+    ceasefire_day: float | None = None  # day the ceasefire now holding was agreed
+    ceasefires: int = 0  # ceasefires agreed so far (identifies the one holding)
+    mediator: str | None = None  # the partner mediating, while engaged
+    mediation_strength: float = 0.0
+    mediation_until: float = -math.inf
+    sections: int = 0  # section agreements logged so far (of ``section_step`` each)
+    demarcated_day: float | None = None
 
     @property
     def settled(self) -> bool:
         return self.settled_day is not None
+
+    @property
+    def stage(self) -> str:
+        """``open``, ``delimited`` (the treaty on the line signed) or ``demarcated``."""
+        if self.demarcated_day is not None:
+            return "demarcated"
+        return "delimited" if self.settled else "open"
 
 
 @dataclass
@@ -169,6 +185,7 @@ class World:
                 incident_rate=line.incident_rate,
                 escalation=line.escalation,
                 difficulty=line.difficulty,
+                shared_water=line.shared_water,
                 peak=line.tension,
                 settled_day=0.0 if line.progress >= 1.0 else None,
             )
@@ -413,6 +430,23 @@ class World:
         b.tension = _clip(value)
         b.updated = self.day
         b.peak = max(b.peak, b.tension)
+
+    def ceasefire_holds(self, pair: str) -> bool:
+        """Whether a ceasefire agreed on the line still holds today."""
+        return self.borders[pair].ceasefire_day is not None
+
+    def mediator_strength(self, pair: str) -> float:
+        """The strength of the partner mediating on the line today (0 if none is engaged)."""
+        b = self.borders[pair]
+        return (
+            b.mediation_strength
+            if b.mediator is not None and self.day <= b.mediation_until
+            else 0.0
+        )
+
+    def month(self) -> int:
+        """The calendar month of the current day (1-12)."""
+        return (self.scenario.start + dt.timedelta(days=int(self._day))).month
 
     def urgency(self, pair: str) -> float:
         b = self.borders[pair]

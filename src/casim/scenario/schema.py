@@ -25,8 +25,10 @@ __all__ = [
     "BlocSpec",
     "BorderClash",
     "BorderParams",
+    "BorderSections",
     "BorderSpec",
     "BorderTreaty",
+    "DeescalationParams",
     "DocumentParams",
     "DocumentSpec",
     "Effect",
@@ -57,6 +59,7 @@ __all__ = [
     "TreatySigned",
     "TrustParams",
     "VisitParams",
+    "WaterParams",
     "param",
 ]
 
@@ -144,6 +147,11 @@ class StateSpec(Sourced):
         default_factory=dict,
         description="base pull of each external partner on the state, 0..1",
     )
+    water_role: Literal["upstream", "downstream", "none"] = Field(
+        "none",
+        description="place in the shared river basins: upstream (holds the reservoirs, "
+        "short of energy in winter), downstream (irrigates in summer) or none",
+    )
 
 
 class PartnerSpec(Sourced):
@@ -212,6 +220,13 @@ class BorderSpec(Sourced):
     incident_rate: float = param("1/year", 0, 100, "incident rate at zero tension, open line")
     escalation: float = param("score", 0, 1, "propensity of an incident to become major")
     difficulty: float = param("score", 0, 1, "how hard the remaining line is (enclaves, water)")
+    shared_water: float = param(
+        "score",
+        0,
+        1,
+        "how much the line's sections carry shared intakes, canals and reservoirs",
+        0.0,
+    )
 
 
 class DocumentSpec(Sourced):
@@ -355,7 +370,6 @@ class BorderParams(Sourced):
     major_threshold: float = param("score", 0, 1, "tension at which escalation is even odds")
     major_slope: float = param("1/score", 0, 100, "steepness of escalation with tension")
     freeze_days: float = param("days", 0, 3_650, "negotiations frozen after a major clash")
-    ceasefire_days: float = param("days", 0, 3_650, "length of the ceasefire after a major clash")
     ceasefire_damping: float = param(
         "share", 0, 1, "factor on the escalation probability while a ceasefire holds"
     )
@@ -368,6 +382,99 @@ class BorderParams(Sourced):
     ripeness_half_life_days: float = param("days", 1, 10_000, "half-life of clash urgency")
     settled_tension: float = param("score", 0, 1, "baseline tension after a settlement")
     recheck_days: float = param("days", 1, 365, "longest wait before an incident rate is redrawn")
+
+
+class DeescalationParams(Sourced):
+    ceasefire_intercept: float = param(
+        "logit", -20, 20, "log-odds of a ceasefire after a major clash, neutral leaders"
+    )
+    ceasefire_disposition: float = param(
+        "logit/score", 0, 50, "effect of the two leaders' mean disposition (centred at 0.5)"
+    )
+    ceasefire_cost: float = param(
+        "logit", 0, 50, "effect of the accumulated cost of clashes (urgency) on a ceasefire"
+    )
+    ceasefire_mediation: float = param(
+        "logit", 0, 50, "effect of a mediator's strength on a ceasefire being agreed"
+    )
+    ceasefire_delay_days: float = param(
+        "days", 0, 365, "mean time from a major clash to the ceasefire agreed after it"
+    )
+    ceasefire_relief: float = param(
+        "share", 0, 1, "share of the tension above the baseline a ceasefire removes"
+    )
+    breakdown_hazard: float = param(
+        "1/year", 0, 50, "breakdown hazard of a fresh ceasefire at tension 1, no mediator"
+    )
+    breakdown_decay_days: float = param(
+        "days", 1, 10_000, "e-folding time of the breakdown hazard as a ceasefire ages"
+    )
+    breakdown_mediation: float = param(
+        "share", 0, 1, "cut in the breakdown hazard per unit of mediator strength"
+    )
+    thaw: float = param(
+        "share", 0, 1, "share of freeze_days that talks stay frozen while a ceasefire holds"
+    )
+    meeting_relief: float = param(
+        "share", 0, 1, "share of the tension above the baseline a meeting of the heads removes"
+    )
+    mediation_days: float = param(
+        "days", 0, 3_650, "how long a mediator stays engaged after a major clash"
+    )
+    mediation_threshold: float = param(
+        "score", 0, 1, "least strength (pull on both sides x stake) at which a partner mediates"
+    )
+    outside_stake: float = param(
+        "share", 0, 1, "stake in a line's stability of a partner leading no bloc of both sides"
+    )
+    mediation_rate: float = param(
+        "progress/year", 0, 1, "progress a mediator of strength 1 adds to talks"
+    )
+    ripeness_threshold: float = param(
+        "clashes", 0, 20, "urgency (decayed count of major clashes) at which a line is half ripe"
+    )
+    ripeness_slope: float = param("1/clash", 0, 50, "steepness of ripeness in urgency")
+    ripe_will: float = param(
+        "share", 0, 1, "share of the gap to full will that a ripe moment closes for both leaders"
+    )
+    margins_share: float = param(
+        "share", 0, 1, "a meeting on a summit's margins as a share of a state visit's push"
+    )
+    ministers_sign: float = param(
+        "probability", 0, 1, "chance per commission round that ministers sign an agreed line"
+    )
+    section_step: float = param(
+        "share", 0.01, 1, "share of the line per section agreement logged by the commissions"
+    )
+    demarcation_years: float = param(
+        "years", 0, 50, "median commission work from ratification to demarcation at difficulty 1"
+    )
+
+
+class WaterParams(Sourced):
+    dimension: str = Field(description="the issue dimension of water and energy")
+    irrigation: float = param(
+        "share", 0, 5, "rise of the incident rate in the irrigation season on a shared line"
+    )
+    irrigation_months: list[int] = Field(
+        description="months of the irrigation season (downstream need), 1-12"
+    )
+    energy: float = param(
+        "share", 0, 5, "rise of the incident rate in the energy-deficit season on a shared line"
+    )
+    energy_months: list[int] = Field(
+        description="months of the upstream winter energy deficit, 1-12"
+    )
+    linkage: float = param(
+        "share",
+        0,
+        1,
+        "share of a fully shared line's difficulty a water-for-energy deal removes "
+        "(upstream-downstream lines)",
+    )
+    compensation: float = param(
+        "logit", 0, 50, "energy or compensation downstream signatories offer an upstream objector"
+    )
 
 
 class VisitParams(Sourced):
@@ -488,6 +595,8 @@ class Parameters(Frozen):
     trade: TradeParams
     leaders: LeaderParams
     visits: VisitParams
+    deescalation: DeescalationParams
+    water: WaterParams
     documents: DocumentParams
     index: IndexParams
     trust: TrustParams
@@ -538,6 +647,19 @@ class TreatyRatified(EventBase):
 class BorderTreaty(EventBase):
     kind: Literal["border_treaty_signed"]
     pair: str
+    signed_by: Literal["heads", "ministers"] | None = Field(
+        None,
+        description="who signed: the heads of state, or the foreign ministers or the heads "
+        "of the delimitation commissions",
+    )
+
+
+class BorderSections(EventBase):
+    """A partial agreement: the commissions agreed further sections of a line."""
+
+    kind: Literal["border_sections_agreed"]
+    pair: str
+    share: float = param("share", 0, 1, "share of the line agreed once these sections are")
 
 
 class BorderClash(EventBase):
@@ -633,6 +755,7 @@ Event = (
     | TreatyDeferred
     | TreatyRatified
     | BorderTreaty
+    | BorderSections
     | BorderClash
     | LeaderChange
     | Shock

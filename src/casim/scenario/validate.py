@@ -17,6 +17,7 @@ from casim.scenario.errors import format_found
 from casim.scenario.schema import (
     BlocJoin,
     BorderClash,
+    BorderSections,
     BorderTreaty,
     EventBase,
     LeaderChange,
@@ -331,7 +332,7 @@ def _check_event(s: Scenario, e: EventBase) -> None:
             "a document id of [documents]",
             repr(e.treaty),
         )
-    if isinstance(e, BorderTreaty | BorderClash):
+    if isinstance(e, BorderTreaty | BorderClash | BorderSections):
         _need(e.pair in s.borders, (*loc, "pair"), "a border pair of [borders]", repr(e.pair))
     if isinstance(e, LeaderChange | ParticipantJoin | BlocJoin | StanceChange):
         _state_ref(s, loc, e.state, "state")
