@@ -17,14 +17,15 @@ The processes start in this order (same-day ties in SimPy go to the earlier proc
 4. ``borders``, per line: ``incidents``, ``negotiation`` (from ``pin_until``) and
    ``visits`` (from the day after it);
 5. ``leaders``, per state: turnover after ``known_until``;
-6. ``partners``, per partner: summits after ``known_until``;
+6. ``partners``, per partner: summits, then offers, after ``known_until``;
 7. ``trust``: at each 31 December, the experience offsets brought up to date (decay),
    before the year's rows;
 8. ``yearly``: at each 31 December, the panel and index rows, then trade;
 9. the processes of any mechanisms added through the API, in the order given.
 
-Ratifications and a new leader's turn are delayed actions (:meth:`Kernel.later`), not
-processes. Every draw comes from a named stream (:mod:`casim.rng`).
+Ratifications, a new leader's turn, ceasefires and their breakdowns (``borders``) are
+delayed actions (:meth:`Kernel.later`), not processes; a line's demarcation is a process
+started at the signature of its treaty. Every draw comes from a named stream (:mod:`casim.rng`).
 """
 
 from __future__ import annotations

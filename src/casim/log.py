@@ -177,7 +177,7 @@ _DECLARED: tuple[EventKind, ...] = (
         "softens, for it alone, the wording it objects to",
         subject="state (the holdout)",
         object="document id",
-        outcome="the objection answered (neutrality or sovereignty)",
+        outcome="the objection answered (neutrality, sovereignty or distance)",
     ),
     EventKind(
         "treaty_in_force",

@@ -37,11 +37,13 @@ class Ratification:
 
 def document_stakes(world: World, doc: Document, code: str) -> tuple[float, float]:
     """(cession, security) of a document for one state: the wording of its water clauses
-    (``water_energy``, 0 when out of scope) and of its security commitments, in the text
-    that binds the state."""
+    (the water dimension, ``parameters.water.dimension``, 0 when out of scope) and of its
+    security commitments, in the text that binds the state."""
     text = doc.text_for(code)
-    security = world.scenario.parameters.signature.security_dimension
-    return text.get("water_energy", 0.0), text.get(security, 0.0)
+    params = world.scenario.parameters
+    water = params.water.dimension
+    security = params.signature.security_dimension
+    return text.get(water, 0.0), text.get(security, 0.0)
 
 
 def border_stakes(border: Border) -> tuple[float, float]:
