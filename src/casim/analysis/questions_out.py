@@ -51,8 +51,15 @@ def check_forecast_out(out: Path, *, force: bool = False) -> None:
     check_replaceable_file(json_path, _is_forecast_json, force=force)
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _file(path: Path) -> dict[str, str]:
+    """A file's name (relative to the current directory when under it) and sha256."""
+    shown = path
+    if path.is_absolute():
+        try:
+            shown = path.relative_to(Path.cwd())
+        except ValueError:
+            shown = path
+    return {"file": shown.as_posix(), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
 def write_outlook(
@@ -69,8 +76,8 @@ def write_outlook(
 
     csv_path, json_path = forecast_files(out)
     meta: dict[str, Any] = {"kind": KIND, **manifest(scenario, outlook.seed, outlook.runs, command)}
-    meta["questions"] = {"file": str(questions), "sha256": _digest(questions)}
-    meta["reference"] = {"file": str(reference), "sha256": _digest(reference)}
+    meta["questions"] = _file(questions)
+    meta["reference"] = _file(reference)
     meta["rows_forecast"] = len(outlook.rows)
     meta["rows_not_forecast"] = {
         "opening_by_pin_date": [r.id for r in outlook.opened],
