@@ -171,9 +171,8 @@ def read_forecast(path: str | Path) -> StoredForecast:
     """Read a stored forecast, FILE.csv and FILE.json beside it (as ``casim forecast``
     writes them); any defect is one ScenarioError line."""
     path = Path(path)
-    meta_path = path.with_suffix(".json")
-    meta = _read_meta(meta_path)
     text = read_input_text(path, what="forecast file")
+    meta = _read_meta(path.with_suffix(".json"))
     reader = csv.DictReader(text.splitlines())
     try:
         if tuple(reader.fieldnames or ()) != FORECAST_COLUMNS:
