@@ -20,7 +20,13 @@ from pathlib import Path
 
 from casim.scenario.errors import ScenarioError, format_found
 
-__all__ = ["check_replaceable", "publish", "publish_dir", "write_text_atomic"]
+__all__ = [
+    "check_replaceable",
+    "check_replaceable_file",
+    "publish",
+    "publish_dir",
+    "write_text_atomic",
+]
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -85,6 +91,28 @@ def check_replaceable(out: Path, owned: Collection[str], *, force: bool = False)
             "a new directory or an earlier output of this command "
             "(--force replaces any directory as a whole)",
             f"{str(out)!r} holding {format_found(', '.join(foreign))}",
+        )
+
+
+def check_replaceable_file(
+    path: Path, ours: Callable[[Path], bool], *, force: bool = False, flag: str = "--out"
+) -> None:
+    """Raise ScenarioError unless the file ``path`` may be replaced: it does not exist, or
+    ``ours`` says it is an earlier output of this command, or ``force`` is given. Never a
+    directory or anything else that is not a regular file."""
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        return
+    if not path.is_file():
+        raise ScenarioError(
+            "<command line>", flag, "a file it may write", f"{str(path)!r}, not a regular file"
+        )
+    if not force and not ours(path):
+        raise ScenarioError(
+            "<command line>",
+            flag,
+            "a new file or an earlier output of this command (--force replaces any file)",
+            f"{str(path)!r}, another file",
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["default_record", "default_scenario"]
+__all__ = ["default_questions", "default_record", "default_scenario"]
 
 
 def default_scenario() -> Path:
@@ -29,6 +29,20 @@ def default_record() -> Path:
         here.parents[1] / "records" / "record_2016_2022.csv",
         here / "_records" / "record_2016_2022.csv",
         Path.cwd() / "records" / "record_2016_2022.csv",
+    ]
+    for path in candidates:
+        if path.is_file():
+            return path
+    return candidates[-1]
+
+
+def default_questions() -> Path:
+    """The shipped questions of the forecast from 2022-12-31, 2023-2030."""
+    here = Path(__file__).resolve().parent
+    candidates = [
+        here.parents[1] / "records" / "questions_2023_2030.csv",
+        here / "_records" / "questions_2023_2030.csv",
+        Path.cwd() / "records" / "questions_2023_2030.csv",
     ]
     for path in candidates:
         if path.is_file():

@@ -27,10 +27,12 @@ from casim.scenario.schema import Scenario
 __all__ = [
     "RECORD_KINDS",
     "EventIndex",
+    "Question",
     "RecordRow",
     "answer",
     "brier_by_kind",
     "check_record",
+    "load_questions",
     "load_record",
 ]
 
@@ -44,8 +46,9 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
-class RecordRow:
-    """One yes/no question about a window (dates as ISO strings, inclusive)."""
+class Question:
+    """One yes/no question about a window (dates as ISO strings, inclusive), its outcome
+    not yet known: a row of a question file whose ``outcome`` is empty."""
 
     id: str
     kind: str
@@ -53,6 +56,12 @@ class RecordRow:
     object: str
     start: str
     end: str
+
+
+@dataclass(frozen=True)
+class RecordRow(Question):
+    """A question with its outcome: 1 if it happened in the window, else 0."""
+
     outcome: int
 
 
@@ -60,37 +69,52 @@ def load_record(path: str | Path) -> tuple[RecordRow, ...]:
     """Read and check a record file; any defect is one ScenarioError line.
 
     Dates are ISO dates ``YYYY-MM-DD`` (rows are compared as text, so no other form is
-    accepted); the subject of a border kind is a pair in alphabetical order (``KGZ-TJK``).
-    Whether the states, pairs and treaties exist in a scenario is :func:`check_record`'s.
+    accepted); the subject of a border kind is a pair in alphabetical order (``KGZ-TJK``);
+    every row has an outcome, 0 or 1. Whether the states, pairs and treaties exist in a
+    scenario is :func:`check_record`'s.
     """
-    path = Path(path)
-    text = read_input_text(path, what="record file")
+    rows = _load(Path(path), questions=False)
+    return tuple(r for r in rows if isinstance(r, RecordRow))
+
+
+def load_questions(path: str | Path) -> tuple[Question, ...]:
+    """Read and check a question file: the record's format, where an empty ``outcome``
+    means not yet known (such a row is a :class:`Question`; a row with 0 or 1 is a
+    :class:`RecordRow`). Otherwise checked as :func:`load_record` checks a record."""
+    return _load(Path(path), questions=True)
+
+
+def _load(path: Path, *, questions: bool) -> tuple[Question, ...]:
+    text = read_input_text(path, what="question file" if questions else "record file")
     reader = csv.DictReader(text.splitlines())
     try:
-        return _rows(path, reader)
+        return _rows(path, reader, questions)
     except csv.Error as err:
         raise ScenarioError(
             path, f"line {reader.line_num + 1}", "a CSV row", format_found(str(err))
         ) from None
 
 
-def _rows(path: Path, reader: csv.DictReader[str]) -> tuple[RecordRow, ...]:
+def _rows(path: Path, reader: csv.DictReader[str], questions: bool) -> tuple[Question, ...]:
     missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise ScenarioError(
             path, "header", f"the columns {', '.join(_COLUMNS)}", f"no {missing[0]}"
         )
-    rows: list[RecordRow] = []
+    rows: list[Question] = []
     seen: set[str] = set()
     for n, raw in enumerate(reader, start=2):
-        rows.append(_row(path, f"line {n}", raw, seen))
+        rows.append(_row(path, f"line {n}", raw, seen, questions))
     if not rows:
         raise ScenarioError(path, "", "at least one row", "none")
     return tuple(rows)
 
 
-def _row(path: Path, where: str, raw: dict[str, str | None], seen: set[str]) -> RecordRow:
-    """One checked row (``seen``: the ids of the rows before it, to which its id is added)."""
+def _row(
+    path: Path, where: str, raw: dict[str, str | None], seen: set[str], questions: bool
+) -> Question:
+    """One checked row (``seen``: the ids of the rows before it, to which its id is added;
+    ``questions``: an empty outcome is allowed and makes the row a :class:`Question`)."""
     kind = raw["kind"] or ""
     if kind not in RECORD_KINDS:
         raise ScenarioError(
@@ -109,8 +133,10 @@ def _row(path: Path, where: str, raw: dict[str, str | None], seen: set[str]) -> 
     start, end = raw["start"] or "", raw["end"] or ""
     if start > end:
         raise ScenarioError(path, f"{where}.end", "a date on or after start", end)
-    if raw["outcome"] not in ("0", "1"):
-        raise ScenarioError(path, f"{where}.outcome", "0 or 1", format_found(raw["outcome"]))
+    unknown = questions and not (raw["outcome"] or "").strip()
+    if raw["outcome"] not in ("0", "1") and not unknown:
+        expected = "0, 1 or empty (not yet known)" if questions else "0 or 1"
+        raise ScenarioError(path, f"{where}.outcome", expected, format_found(raw["outcome"]))
     row_id = raw["id"] or ""
     if not row_id.strip() or row_id in seen:
         raise ScenarioError(path, f"{where}.id", "a unique id", format_found(raw["id"]))
@@ -126,10 +152,13 @@ def _row(path: Path, where: str, raw: dict[str, str | None], seen: set[str]) -> 
                 f"two state codes in alphabetical order joined by '-' ({hint})",
                 format_found(subject),
             )
-    return RecordRow(row_id, kind, subject, raw["object"] or "", start, end, int(raw["outcome"]))
+    obj = raw["object"] or ""
+    if unknown:
+        return Question(row_id, kind, subject, obj, start, end)
+    return RecordRow(row_id, kind, subject, obj, start, end, int(raw["outcome"] or ""))
 
 
-def check_record(rows: Sequence[RecordRow], scenario: Scenario, path: Path | str) -> None:
+def check_record(rows: Sequence[Question], scenario: Scenario, path: Path | str) -> None:
     """Refuse a row about a state, border pair or treaty the scenario does not have (a run
     would answer it 0, with full confidence). ``rows`` are in file order: row ``i`` is on
     line ``i + 2``."""
@@ -180,7 +209,7 @@ class EventIndex:
         return [o for d, o in self.by_key.get((kind, subject), ()) if start <= d <= end]
 
 
-def answer(row: RecordRow, log: EventIndex) -> int | None:
+def answer(row: Question, log: EventIndex) -> int | None:
     """1 if the run's log says the row's event happened, 0 if not, None if it cannot arise.
 
     - ``summit_held``: a meeting hosted by the subject opened in the window;

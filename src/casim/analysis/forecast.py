@@ -16,7 +16,7 @@ import csv
 import datetime as dt
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -40,6 +40,7 @@ from casim.experiment.worker import Chunk, Payload, Row
 from casim.progress import Progress
 from casim.record import (
     RECORD_KINDS,
+    Question,
     RecordRow,
     brier_by_kind,
 )
@@ -51,8 +52,11 @@ __all__ = [
     "Forecast",
     "RunFailed",
     "baseline_origin",
+    "baselines",
+    "ensemble_answers",
     "forecast",
     "forecast_csv",
+    "judged",
     "score_table",
 ]
 
@@ -113,36 +117,92 @@ def forecast(
     """
     pin, _known, until = resolved_window(scenario)
     scored, closed, beyond = _scorable_rows(record, pin, until, record_path)
-    payload = _ensemble_payload(scenario, scored, runs, seed)
-    answers = _run_ensemble(payload, scored, jobs, backend, scheduler, progress)
-    if origin is None:
-        known = list(reference)
-        rates = climatology(reference)
-    else:
-        known = before_origin(reference, origin)
-        rates = origin_climatology(reference, origin, (r.kind for r in scored))
+    answers = ensemble_answers(
+        scenario, scored, runs=runs, seed=seed, jobs=jobs, backend=backend,
+        scheduler=scheduler, progress=progress, label="score",
+    )  # fmt: skip
+    _known_rows, rates = baselines(reference, origin, (r.kind for r in scored))
     probs, answered = ensemble_probabilities(scored, answers, rates)
-    clim = [rates.get(r.kind, 0.5) for r in scored]
-    pers = persistence(scored, known, rates)
+    return judged(
+        scored, probs, answered, reference=reference, origin=origin, runs=runs, seed=seed,
+        pin_until=pin, until=until, closed=closed, beyond=beyond,
+    )  # fmt: skip
+
+
+def baselines(
+    reference: Sequence[RecordRow], origin: dt.date | None, kinds: Iterable[str] = ()
+) -> tuple[list[RecordRow], dict[str, float]]:
+    """The reference rows a forecast is judged against and the climatology rate per kind.
+
+    With ``origin``, only the rows closing by it, and every kind in ``kinds`` gets a rate
+    (:func:`casim.analysis.scoring.origin_climatology`); without, the whole reference.
+    """
+    if origin is None:
+        return list(reference), climatology(reference)
+    return before_origin(reference, origin), origin_climatology(reference, origin, kinds)
+
+
+def judged(
+    rows: Sequence[RecordRow],
+    probabilities: Sequence[float],
+    answered: Sequence[int],
+    *,
+    reference: Sequence[RecordRow],
+    origin: dt.date | None,
+    runs: int,
+    seed: int,
+    pin_until: dt.date,
+    until: dt.date,
+    closed: Sequence[RecordRow] = (),
+    beyond: Sequence[RecordRow] = (),
+) -> Forecast:
+    """Probabilities for rows with outcomes, scored: the Brier score per kind beside the
+    climatology and persistence baselines of :func:`baselines` (``origin`` as there).
+
+    What ``casim score`` computes after its runs, and what ``casim judge`` computes from a
+    stored forecast."""
+    known, rates = baselines(reference, origin, (r.kind for r in rows))
+    clim = [rates.get(r.kind, 0.5) for r in rows]
+    pers = persistence(rows, known, rates)
     return Forecast(
-        rows=tuple(scored),
-        probabilities=tuple(probs),
+        rows=tuple(rows),
+        probabilities=tuple(probabilities),
         answered=tuple(answered),
         climatology=tuple(clim),
         persistence=tuple(pers),
         rates=rates,
         runs=runs,
         seed=seed,
-        pin_until=pin,
+        pin_until=pin_until,
         until=until,
         closed=tuple(closed),
         beyond=tuple(beyond),
-        scores=brier_by_kind(scored, probs),
-        scores_climatology=brier_by_kind(scored, clim),
-        scores_persistence=brier_by_kind(scored, pers),
+        scores=brier_by_kind(rows, probabilities),
+        scores_climatology=brier_by_kind(rows, clim),
+        scores_persistence=brier_by_kind(rows, pers),
         origin=origin,
         reference_rows=len(known),
     )
+
+
+def ensemble_answers(
+    scenario: Scenario,
+    rows: Sequence[Question],
+    *,
+    runs: int,
+    seed: int,
+    jobs: int = 1,
+    backend: str = "local",
+    scheduler: str | None = None,
+    progress: TextIO | None = None,
+    label: str = "score",
+) -> list[list[float]]:
+    """Each run's answers to ``rows`` (0, 1, or NaN when the question does not arise), in
+    run order: ``runs`` replicates of ``scenario`` on the sweep machinery, so run ``r`` is
+    run ``r`` of ``casim run --seed SEED`` whatever ``jobs``. Raises RunFailed if a run
+    raises."""
+    payload = _ensemble_payload(scenario, rows, runs, seed)
+    return _run_ensemble(payload, rows, jobs, backend, scheduler, progress, label)
 
 
 def baseline_origin(scenario: Scenario, reference: Sequence[RecordRow]) -> dt.date | None:
@@ -177,7 +237,7 @@ def _scorable_rows(
 
 
 def _ensemble_payload(
-    scenario: Scenario, scored: Sequence[RecordRow], runs: int, seed: int
+    scenario: Scenario, scored: Sequence[Question], runs: int, seed: int
 ) -> Payload:
     """One design point (the scenario as it is), ``runs`` replicates on common random
     numbers, each run writing its answers to the ``scored`` rows and nothing else."""
@@ -202,11 +262,12 @@ def _ensemble_payload(
 
 def _run_ensemble(
     payload: Payload,
-    scored: Sequence[RecordRow],
+    scored: Sequence[Question],
     jobs: int,
     backend: str,
     scheduler: str | None,
     progress: TextIO | None,
+    label: str,
 ) -> list[list[float]]:
     """Each run's answers to the ``scored`` rows, in run order; raises RunFailed if a run
     raises."""
@@ -214,7 +275,7 @@ def _run_ensemble(
     first = 3 + payload.outputs.columns.index(f"answer_{scored[0].id}")
     answers: list[list[float]] = [[] for _ in range(runs)]
 
-    bar = Progress(runs, 0, progress, label="score")
+    bar = Progress(runs, 0, progress, label=label)
 
     def keep(chunk: Chunk, rows: list[Row]) -> None:
         for row in rows:

@@ -17,8 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
-from casim.record import RecordRow
+from casim.record import Question, RecordRow
+
+_Row = TypeVar("_Row", bound=Question)
 
 __all__ = [
     "before_origin",
@@ -33,8 +36,8 @@ __all__ = [
 
 
 def scorable(
-    rows: Sequence[RecordRow], pin_until: dt.date, until: dt.date
-) -> tuple[list[RecordRow], list[RecordRow], list[RecordRow]]:
+    rows: Sequence[_Row], pin_until: dt.date, until: dt.date
+) -> tuple[list[_Row], list[_Row], list[_Row]]:
     """Split rows into (scored, closed, beyond).
 
     A row is scored when its window closes after the pin date (its outcome is not
@@ -81,7 +84,7 @@ def origin_climatology(
 
 
 def persistence(
-    rows: Sequence[RecordRow], reference: Sequence[RecordRow], fallback: dict[str, float]
+    rows: Sequence[Question], reference: Sequence[RecordRow], fallback: dict[str, float]
 ) -> list[float]:
     """The "nothing changes" forecast: for each row, the outcome of the reference row with
     the same kind, subject and object whose window ended last before the row's opens
@@ -105,7 +108,7 @@ def persistence(
 
 
 def ensemble_probabilities(
-    rows: Sequence[RecordRow],
+    rows: Sequence[Question],
     answers: Iterable[Sequence[float]],
     fallback: dict[str, float],
 ) -> tuple[list[float], list[int]]:

@@ -6,9 +6,10 @@ path, what was expected and what was found; never a traceback), 130 when interru
 
 Each subcommand adds its parser and names the function that runs it (``func``); the
 modules group them by concern: ``run`` (run, validate), ``sweeps`` (sweep, analyze,
-calibrate), ``scoring`` (score, compare), ``figures`` (plot, report), ``backtest``; ``common`` holds
-the argument types and options they share. Parsing imports no engine, pandas or plotting:
-each command imports what it needs when it runs.
+calibrate), ``scoring`` (score, compare), ``forecast`` (forecast, judge), ``figures`` (plot,
+report), ``backtest``; ``common`` holds the argument types and options they share.
+Parsing imports no engine, pandas or plotting: each command imports what it needs when it
+runs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn, cast
 
 from casim._version import __version__
-from casim.cli import backtest, figures, run, scoring, sweeps
+from casim.cli import backtest, figures, forecast, run, scoring, sweeps
 from casim.cli.common import Command, Subparsers
 from casim.scenario import ScenarioError
 
@@ -34,6 +35,8 @@ _COMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     sweeps.add_analyze,
     scoring.add_score,
     scoring.add_compare,
+    forecast.add_forecast,
+    forecast.add_judge,
     figures.add_plot,
     figures.add_report,
     sweeps.add_calibrate,

@@ -27,6 +27,7 @@ __all__ = [
     "add_set_args",
     "add_window_args",
     "apply_settings",
+    "check_out_csv",
     "check_out_dir",
     "iso_date",
     "out_path",
@@ -128,6 +129,18 @@ def check_out_dir(out: Path, flag: str = "--out") -> Path:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise ScenarioError(out, flag, "a writable directory", f"{parent} is not writable")
     return out
+
+
+def check_out_csv(out: Path | None, flag: str = "--out") -> None:
+    """Refuse an output file that is not a .csv file, or whose directory is a file."""
+    if out is not None and out.suffix.lower() != ".csv":
+        raise ScenarioError("<command line>", flag, "a file name ending in .csv", str(out))
+    if out is not None:
+        for above in (out.parent, *out.parent.parents):
+            if above.exists() and not above.is_dir():
+                raise ScenarioError(
+                    "<command line>", flag, "a file in a directory", f"{str(above)!r}, a file"
+                )
 
 
 def add_window_args(p: argparse.ArgumentParser) -> None:

@@ -19,6 +19,7 @@ from casim.cli.common import (
     add_set_args,
     add_window_args,
     apply_settings,
+    check_out_csv,
     check_out_dir,
     out_path,
     positive,
@@ -117,7 +118,7 @@ def _score(args: argparse.Namespace, argv: Sequence[str]) -> int:
         )  # fmt: skip
     reference_path = args.reference or default_record()
     reference = load_record(reference_path)
-    _check_score_out(args.out)
+    check_out_csv(args.out)
     began = time.perf_counter()
     try:
         fc = forecast(
@@ -139,18 +140,6 @@ def _score(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if args.out is not None:
         _write_scores(args, argv, fc, scenario, reference_path)
     return 0
-
-
-def _check_score_out(out: Path | None) -> None:
-    """Refuse an ``--out`` that is not a .csv file, or whose directory is a file."""
-    if out is not None and out.suffix.lower() != ".csv":
-        raise ScenarioError("<command line>", "--out", "a file name ending in .csv", str(out))
-    if out is not None:
-        for above in (out.parent, *out.parent.parents):
-            if above.exists() and not above.is_dir():
-                raise ScenarioError(
-                    "<command line>", "--out", "a file in a directory", f"{str(above)!r}, a file"
-                )
 
 
 def _print_scores(

@@ -11,7 +11,7 @@ from functools import cached_property
 
 from casim.log import RECORD_KINDS, RunRecord
 from casim.model.indicators import COMPONENTS
-from casim.record import EventIndex, RecordRow, answer, brier_by_kind
+from casim.record import EventIndex, Question, RecordRow, answer, brier_by_kind
 
 __all__ = ["OutputPlan"]
 
@@ -31,7 +31,7 @@ class OutputPlan:
     event_counts: tuple[str, ...]
     signatures: tuple[str, ...]
     settlements: tuple[str, ...]
-    record: tuple[RecordRow, ...] = ()
+    record: tuple[Question, ...] = ()  # a row with no outcome is answered, not scored
     answers: bool = False  # also answer_<row id>: 0, 1, or NaN when the question does not arise
 
     @cached_property
@@ -109,7 +109,10 @@ class OutputPlan:
         """record_brier, record_brier_<kind>, then answer_<row id> if asked."""
         log = EventIndex(rec.events)
         answers = [answer(row, log) for row in self.record]
-        scores = brier_by_kind(self.record, answers)
+        known = [
+            (r, a) for r, a in zip(self.record, answers, strict=True) if isinstance(r, RecordRow)
+        ]
+        scores = brier_by_kind([r for r, _ in known], [a for _, a in known])
         out = [scores["overall"], *(scores.get(k, math.nan) for k in self.record_kinds)]
         if self.answers:
             out += [math.nan if a is None else float(a) for a in answers]
