@@ -231,7 +231,13 @@ def _scorable_rows(
             record_path,
             "",
             f"rows whose window closes after the pin date {pin} and by {until}",
-            f"none ({len(closed)} closed by the pin date, {len(beyond)} beyond the end)",
+            f"none ({len(closed)} closed by the pin date, {len(beyond)} beyond the end)"
+            + (
+                "; to score the record's years, forecast from before them, e.g. --branch"
+                " 2016-01-01, or use casim forecast for later years"
+                if closed and not beyond
+                else ""
+            ),
         )
     return scored, closed, beyond
 
