@@ -54,8 +54,8 @@ class Comparison:
 
 def outcome_table(result: Result, documents: Sequence[str], pairs: Sequence[str]) -> pd.DataFrame:
     """One row per run and year: index, components, signed_<doc>_<state>,
-    settled_<pair>, major_clash_<pair> (0/1), disposition_<state> (when the panel was
-    kept)."""
+    settled_<pair> (1 from the start for a line the scenario starts settled),
+    major_clash_<pair> (0/1), disposition_<state> (when the panel was kept)."""
     ix = result.index
     table = ix[["run", "year", *COMPONENTS, "index"]].copy()
     ev = result.events
@@ -80,8 +80,12 @@ def outcome_table(result: Result, documents: Sequence[str], pairs: Sequence[str]
     settled = ev[ev["kind"] == "border_treaty_signed"]
     clashes = ev[(ev["kind"] == "border_clash") & (ev["object"] == "major")]
     clash_years = clashes.assign(year=pd.to_datetime(clashes["date"]).dt.year)
+    lines = result.scenario.borders
     for pair in pairs:
-        extra[f"settled_{pair}"] = by_year_end(settled[settled["subject"] == pair])
+        if pair in lines and lines[pair].progress >= 1.0:  # settled from the start
+            extra[f"settled_{pair}"] = np.ones(len(keys))
+        else:
+            extra[f"settled_{pair}"] = by_year_end(settled[settled["subject"] == pair])
         hit = set(
             zip(
                 clash_years.loc[clash_years["subject"] == pair, "run"],

@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from casim.files import publish_dir
+from casim.model.indicators import COMPONENTS
 from casim.present.plotting import (
     plot_components,
     plot_relations,
@@ -58,9 +59,12 @@ class RunDir:
 
     @property
     def weights(self) -> dict[str, float]:
-        """The index weights of the resolved scenario, per component."""
+        """The index weights of the resolved scenario, per component of the index table
+        (the components are read from ``index.csv``'s columns, so a new component needs
+        no edit here; a component without a weight in the manifest gets weight 0)."""
         table = self.manifest["scenario"]["parameters"]["index"]
-        return {k: float(v) for k, v in table.items() if k != "sources"}
+        given = {k: float(v) for k, v in table.items() if k != "sources"}
+        return {c: given.get(c, 0.0) for c in COMPONENTS if c in self.index.columns}
 
     @property
     def default_year(self) -> int:
