@@ -4,8 +4,8 @@ At each 31 December (at the end of the day, after everything else of that day) t
 mechanism writes one panel row per participant and one index row (the components of
 :mod:`casim.model.indicators` and their weighted geometric mean), then grows trade for the
 next year from its documented drivers, never from the index: base growth, plus open-border
-growth times the share of lines settled, plus offer growth per investment or corridor
-offer accepted that year times the room left below the reference level, plus settlement
+growth times the share of lines settled plus offer growth per investment or corridor
+offer accepted that year, both times the room left below the reference level, plus settlement
 growth per border settled that year, minus the loss per major clash, plus active trade
 shocks. The year's meeting score joins the regularity window; its peaks and counts are
 then reset.
@@ -70,8 +70,8 @@ class Yearly(Mechanism):
         open_share = sum(1 for b in lines if b.settled) / len(lines) if lines else 1.0
         growth = (
             trade.base_growth
-            + trade.open_border_growth * open_share
-            + trade.offer_growth * w.economic_offers_year * (1.0 - comp["trade"])
+            + (trade.open_border_growth * open_share + trade.offer_growth * w.economic_offers_year)
+            * (1.0 - comp["trade"])
             + trade.settlement_growth * w.settlements_year
             - trade.clash_loss * majors
             + w.trade_shock()

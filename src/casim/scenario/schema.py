@@ -534,7 +534,11 @@ class TradeParams(Sourced):
     initial_bn: float = param("USD bn", 0.01, 1_000, "intra-regional trade in the start year")
     base_growth: float = param("1/year", -1, 1, "log growth with no integration")
     open_border_growth: float = param(
-        "1/year", 0, 2, "log growth per year times the share of border lines settled (open borders)"
+        "1/year",
+        0,
+        2,
+        "log growth per year times the share of border lines settled (open borders), times "
+        "the room left below ref_high_bn",
     )
     offer_growth: float = param(
         "1/year",
