@@ -44,6 +44,27 @@ class Result:
     index: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def years(self) -> list[int]:
+        """The years of the index table, in order."""
+        return sorted(int(y) for y in self.index["year"].unique())
+
+    @property
+    def dyads(self) -> pd.DataFrame:
+        """The pair panel (run, seed, year, a, b, then the measures of
+        :func:`casim.analysis.measures.dyads`), read off the events and the panel."""
+        from casim.analysis.measures import dyads
+
+        return dyads(self.events, self.panel, self.scenario, self.years)
+
+    def to_xarray(self) -> Any:
+        """The panels as an ``xarray.Dataset`` with dimensions run x year x state (the
+        state panel) and run x year x pair (the pair panel), plus run x year (the index and
+        its components). Needs the ``xarray`` extra (``pip install casim[xarray]``)."""
+        from casim.present.arrays import to_dataset
+
+        return to_dataset(self)
+
 
 def run_one(
     scenario: Scenario,
