@@ -131,7 +131,7 @@ def _with_measures(out: pd.DataFrame, result: Result, pairs: Sequence[str]) -> p
         wide = lines.assign(stage=lines["stage"].map(_STAGE_LEVEL)).pivot_table(
             index=["run", "year"], columns="pair", values=["stage", "incidents"]
         )
-        wide.columns = [f"{m}_{p}" for m, p in wide.columns]
+        wide.columns = [f"{col[0]}_{col[1]}" for col in wide.columns]
         out = out.merge(wide.reset_index(), on=["run", "year"], how="left")
     aligned = alignment(result.events, result.panel, result.scenario, years)
     if len(aligned):
