@@ -3,6 +3,7 @@ xarray view, and the figures of the measures."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -10,8 +11,8 @@ import pandas as pd
 import pytest
 
 import casim
-from casim.analysis import measures as m
 from casim.cli import main
+from casim.model import measures as m
 from casim.scenario.schema import Scenario
 
 YEARS = [2018, 2019, 2020]
@@ -196,3 +197,14 @@ def test_the_xarray_view_round_trips_the_tables(history: Scenario) -> None:
     got = float(ds["disposition"].sel(run=0, year=2025, state="UZB"))
     assert got == pytest.approx(panel.loc[(0, 2025, "UZB")])
     assert not math.isnan(got)
+
+
+def test_the_xarray_view_without_the_extra_says_what_to_install(
+    history: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    result = casim.run(history, seed=2, runs=1, until=dt.date(2017, 12, 31))
+    monkeypatch.setitem(sys.modules, "xarray", None)
+    with pytest.raises(ImportError, match=r"pip install 'casim\[xarray\]'"):
+        result.to_xarray()

@@ -8,7 +8,7 @@ paired differences ``other_r - base_r`` give a mean effect with a 90% confidence
 
 Outcomes per run and year: the integration index, its components and trade (USD bn); the
 format's measures (meetings held, regularity, heads present, documents opened and in
-force, scope, members: :func:`casim.analysis.measures.format_measures`); for each document
+force, scope, members: :func:`casim.model.measures.format_measures`); for each document
 both scenarios define and each participant, whether it has signed by the year's end; for
 each border pair, whether the line is settled by the year's end (a line settled from the
 start reads settled), its stage (0 open, 1 delimited, 2 demarcated), its minor incidents
@@ -27,9 +27,9 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
-from casim.analysis.measures import alignment, border_lines, format_measures
 from casim.api import Result, run
 from casim.model.indicators import COMPONENTS
+from casim.model.measures import alignment, border_lines, format_measures
 from casim.progress import Progress
 from casim.scenario.load import with_window
 from casim.scenario.schema import Scenario

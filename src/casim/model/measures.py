@@ -15,7 +15,7 @@ the tables ``casim run`` writes, so a hand-made log can be measured as well as a
   attended by the head, bloc ties, pull toward each partner).
 
 Each function returns a DataFrame whose columns are listed in its docstring and in
-``docs/MODEL.md`` (section 7, the measures).
+``docs/MODEL.md`` (section 3.3, Measures).
 """
 
 from __future__ import annotations
