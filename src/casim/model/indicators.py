@@ -63,9 +63,10 @@ def components(world: World) -> dict[str, float]:
       ``REGULARITY_YEARS - 1`` years before (a postponed meeting costs a third, not all),
       and depth is the mean over the scenario's issue dimensions of the deepest wording
       (0..1, the bargained text) of a document in force on it (0 where none is);
-    - treaties (the network by issue area): over issue dimensions, the best of the opened
-      documents' standing (0.5 x share of signatures + 0.25 x share of ratifications
-      + 0.25 x in force) times its wording on the dimension, 0 where no document covers it;
+    - treaties (the network by issue area): over issue dimensions, the mean over the
+      opened documents covering it of their standing (0.5 x share of signatures + 0.25 x
+      share of ratifications + 0.25 x in force) times their wording on the dimension, 0
+      where no document covers it (more documents on an area add depth, not a count);
     - borders: mean over lines of :func:`border_stage_score`;
     - calm: 1 - the mean over lines of the highest tension each reached this year;
     - trade: log(trade / low) / log(high / low), clipped to [0, 1].
@@ -78,7 +79,7 @@ def components(world: World) -> dict[str, float]:
     deepest = {dim: max((d.text.get(dim, 0.0) for d in in_force), default=0.0) for dim in dims}
     depth = sum(deepest.values()) / len(dims) if dims else 0.0
     n = len(world.participants) or 1
-    standing: dict[str, float] = {}
+    standing: dict[str, list[float]] = {dim: [] for dim in dims}
     for d in world.documents.values():
         if not d.open:
             continue
@@ -86,8 +87,10 @@ def components(world: World) -> dict[str, float]:
         ratified = sum(1 for c in world.participants if c in d.ratified) / n
         value = 0.5 * signed + 0.25 * ratified + 0.25 * (d.in_force_day is not None)
         for dim in d.spec.scope:
-            standing[dim] = max(standing.get(dim, 0.0), value * d.text.get(dim, 0.0))
-    treaties = sum(standing.get(dim, 0.0) for dim in dims) / len(dims) if dims else 0.0
+            if dim in standing:
+                standing[dim].append(value * d.text.get(dim, 0.0))
+    per_area = [sum(v) / len(v) if v else 0.0 for v in standing.values()]
+    treaties = sum(per_area) / len(dims) if dims else 0.0
     lines = list(world.borders.values())
     borders = (
         sum(border_stage_score(b.stage, b.progress) for b in lines) / len(lines) if lines else 1.0
