@@ -3,6 +3,7 @@ direction of each effect the seeds imply holds over the same seeds."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,16 @@ def test_an_escalated_war_means_fewer_signatures() -> None:
     base = c.base[c.base["year"] == 2024][signed].to_numpy().sum()
     other = c.other[c.other["year"] == 2024][signed].to_numpy().sum()
     assert other < base
+
+
+def test_the_isolationist_head_of_uzbekistan_stays_away_from_the_format() -> None:
+    """Its disposition sits clearly below the stay-away threshold (with any trust offset)."""
+    path = ROOT / "scenarios" / "counterfactuals" / "uzb_isolationist.toml"
+    scenario = casim.load_scenario(path)
+    events = [e for e in scenario.events if e.id == "uzb_leader_2016_isolationist"]
+    cap = scenario.parameters.trust.cap
+    assert events and events[0].disposition + cap < scenario.parameters.attendance.absent_below
+    ev = casim.run(scenario, seed=2, runs=5, until=dt.date(2022, 12, 31)).events
+    after = ev[(ev["date"] > "2016-09-08") & (ev["subject"] == "UZB")]
+    heads = after[(after["kind"] == "summit_attended") & (after["object"] == "head")]
+    assert heads.empty

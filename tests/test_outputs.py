@@ -39,7 +39,7 @@ def test_a_new_run_replaces_the_directory_with_its_plots_and_report(tmp_path: Pa
     assert (out / "plots" / "fan.png").is_file() and (out / "report.html").is_file()
     assert main(["run", str(HISTORY), *SHORT, "--seed", "2", "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["events.csv", "panel.csv", "index.csv", "manifest.json", "trajectory.png"]
+        ["events.csv", "panel.csv", "index.csv", "dyads.csv", "manifest.json", "trajectory.png"]
     )
     assert pd.read_csv(out / "events.csv")["seed"].eq(2).all()
     assert _hidden(tmp_path) == []

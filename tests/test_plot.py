@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from casim.cli import main
+from casim.present.plot_run import read_result_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("fan", "components", "stances", "timeline", "relations")
@@ -65,7 +66,7 @@ def test_report_is_one_self_contained_page(run_dir: Path) -> None:
     assert main(["report", str(run_dir)]) == 0
     page = (run_dir / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
-    assert page.count('src="data:image/png;base64,') == 5
+    assert page.count('src="data:image/png;base64,') == len(read_result_dir(run_dir).kinds)
     # nothing is fetched: no external src or href, no script, no stylesheet link
     assert not re.search(r'(src|href)="(?!data:)', page)
     assert "<script" not in page and "<link" not in page

@@ -24,12 +24,13 @@ from casim.engine import Engine
 from casim.log import EVENT_COLUMNS, INDEX_KEYS, PANEL_KEYS, RunRecord
 from casim.mechanisms import Mechanism, mechanism_names
 from casim.model.indicators import COMPONENTS, panel_columns
+from casim.model.measures import dyads as pair_panel
 from casim.progress import Progress
 from casim.rng import run_seed_sequences
 from casim.scenario.schema import Scenario
 from casim.scenario.window import resolved_window
 
-__all__ = ["Result", "frames", "manifest", "run", "run_one"]
+__all__ = ["XARRAY_MISSING", "Result", "frames", "manifest", "run", "run_one"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,65 @@ class Result:
     panel: pd.DataFrame
     index: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def years(self) -> list[int]:
+        """The years of the index table, in order."""
+        return sorted(int(y) for y in self.index["year"].unique())
+
+    @property
+    def dyads(self) -> pd.DataFrame:
+        """The pair panel (run, seed, year, a, b, then the measures of
+        :func:`casim.model.measures.dyads`), read off the events and the panel."""
+        return pair_panel(self.events, self.panel, self.scenario, self.years)
+
+    def to_xarray(self) -> Any:
+        """The panels as an ``xarray.Dataset`` with dimensions run x year x state (the
+        state panel) and run x year x pair (the pair panel), plus run x year (the index and
+        its components). Needs the ``xarray`` extra (``pip install casim[xarray]``)."""
+        return _dataset(self)
+
+
+#: The one-line message when the extra is not installed.
+XARRAY_MISSING = "the xarray output needs the xarray extra: pip install 'casim[xarray]'"
+
+
+def _numeric_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The frame indexed by ``keys`` with its numeric (and boolean, as 0/1) columns."""
+    cols = [
+        c
+        for c in frame.columns
+        if c not in keys
+        and c != "seed"
+        and (pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]))
+    ]
+    out = frame.set_index(keys)[cols]
+    return out.astype(float)
+
+
+def _dataset(result: Result) -> Any:
+    """The index (run x year), state panel (run x year x state) and pair panel
+    (run x year x pair) of a result as one ``xarray.Dataset``; the pair panel's variables
+    are prefixed ``pair_``, the state panel's ``state_`` where a name would clash."""
+    try:
+        import xarray as xr
+    except ImportError:
+        raise ImportError(XARRAY_MISSING) from None
+    index = _numeric_frame(result.index, ["run", "year"])
+    ds = xr.Dataset.from_dataframe(index)
+    if len(result.panel):
+        panel = _numeric_frame(result.panel, ["run", "year", "state"])
+        panel.columns = [f"state_{c}" if c in ds else c for c in panel.columns]
+        ds = ds.merge(xr.Dataset.from_dataframe(panel))
+    dyads = result.dyads
+    if len(dyads):
+        frame = dyads.assign(pair=dyads["a"] + "-" + dyads["b"]).drop(columns=["a", "b"])
+        pairs = _numeric_frame(frame, ["run", "year", "pair"])
+        pairs.columns = [f"pair_{c}" for c in pairs.columns]
+        ds = ds.merge(xr.Dataset.from_dataframe(pairs))
+    ds.attrs["scenario"] = result.scenario.name
+    ds.attrs["seed"] = result.seed
+    return ds
 
 
 def run_one(

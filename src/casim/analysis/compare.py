@@ -6,11 +6,15 @@ between them comes from the scenarios, not from sampling. For every outcome and 
 paired differences ``other_r - base_r`` give a mean effect with a 90% confidence interval
 (mean +- 1.645 standard errors) and the 5-95% range of the per-run differences.
 
-Outcomes per run and year: the integration index and its components; for each document
+Outcomes per run and year: the integration index, its components and trade (USD bn); the
+format's measures (meetings held, regularity, heads present, documents opened and in
+force, scope, members: :func:`casim.model.measures.format_measures`); for each document
 both scenarios define and each participant, whether it has signed by the year's end; for
-each border pair, whether the line is settled by the year's end and whether a major clash
-took place in the year; for each state, its disposition at the year's end (leader's line,
-experience and shocks; from the panel).
+each border pair, whether the line is settled by the year's end (a line settled from the
+start reads settled), its stage (0 open, 1 delimited, 2 demarcated), its minor incidents
+and whether a major clash took place in the year; for each state, its disposition at the
+year's end (leader's line, experience and shocks; from the panel) and the partner summits
+its head attended that year.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import pandas as pd
 
 from casim.api import Result, run
 from casim.model.indicators import COMPONENTS
+from casim.model.measures import alignment, border_lines, format_measures
 from casim.progress import Progress
 from casim.scenario.load import with_window
 from casim.scenario.schema import Scenario
@@ -54,10 +59,10 @@ class Comparison:
 
 def outcome_table(result: Result, documents: Sequence[str], pairs: Sequence[str]) -> pd.DataFrame:
     """One row per run and year: index, components, signed_<doc>_<state>,
-    settled_<pair>, major_clash_<pair> (0/1), disposition_<state> (when the panel was
-    kept)."""
+    settled_<pair> (1 from the start for a line the scenario starts settled),
+    major_clash_<pair> (0/1), disposition_<state> (when the panel was kept)."""
     ix = result.index
-    table = ix[["run", "year", *COMPONENTS, "index"]].copy()
+    table = ix[["run", "year", *COMPONENTS, "index", "trade_bn"]].copy()
     ev = result.events
     states = list(result.scenario.participants)
     for code in result.scenario.states:
@@ -80,8 +85,12 @@ def outcome_table(result: Result, documents: Sequence[str], pairs: Sequence[str]
     settled = ev[ev["kind"] == "border_treaty_signed"]
     clashes = ev[(ev["kind"] == "border_clash") & (ev["object"] == "major")]
     clash_years = clashes.assign(year=pd.to_datetime(clashes["date"]).dt.year)
+    lines = result.scenario.borders
     for pair in pairs:
-        extra[f"settled_{pair}"] = by_year_end(settled[settled["subject"] == pair])
+        if pair in lines and lines[pair].progress >= 1.0:  # settled from the start
+            extra[f"settled_{pair}"] = np.ones(len(keys))
+        else:
+            extra[f"settled_{pair}"] = by_year_end(settled[settled["subject"] == pair])
         hit = set(
             zip(
                 clash_years.loc[clash_years["subject"] == pair, "run"],
@@ -102,6 +111,33 @@ def outcome_table(result: Result, documents: Sequence[str], pairs: Sequence[str]
             if code in disposition.columns:
                 extra[f"disposition_{code}"] = disposition[code].reindex(rows).to_numpy(dtype=float)
     out = pd.concat([table.reset_index(drop=True), pd.DataFrame(extra)], axis=1)
+    return _with_measures(out, result, pairs)
+
+
+_STAGE_LEVEL = {"open": 0.0, "delimited": 1.0, "demarcated": 2.0}
+
+
+def _with_measures(out: pd.DataFrame, result: Result, pairs: Sequence[str]) -> pd.DataFrame:
+    """The outcome table joined with the format's measures, each line's stage and
+    incidents, and each state's C5+X attendance (run and year keys)."""
+    years = result.years
+    if out.empty:
+        return out
+    fmt = format_measures(result.events, result.scenario, years).drop(columns="seed")
+    out = out.merge(fmt, on=["run", "year"], how="left")
+    lines = border_lines(result.events, result.scenario, years)
+    lines = lines[lines["pair"].isin(list(pairs))]
+    if len(lines):
+        wide = lines.assign(stage=lines["stage"].map(_STAGE_LEVEL)).pivot_table(
+            index=["run", "year"], columns="pair", values=["stage", "incidents"]
+        )
+        wide.columns = [f"{col[0]}_{col[1]}" for col in wide.columns]
+        out = out.merge(wide.reset_index(), on=["run", "year"], how="left")
+    aligned = alignment(result.events, result.panel, result.scenario, years)
+    if len(aligned):
+        heads = aligned.pivot_table(index=["run", "year"], columns="state", values="c5x_heads")
+        heads.columns = [f"c5x_heads_{c}" for c in heads.columns]
+        out = out.merge(heads.reset_index(), on=["run", "year"], how="left")
     return out
 
 

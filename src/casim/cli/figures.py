@@ -12,7 +12,16 @@ __all__ = ["PLOT_KINDS", "add_plot", "add_report"]
 
 #: casim.present.plot_run.PLOT_KINDS, kept here so that parsing the command line imports no
 #: plotting (a test checks that the two agree).
-PLOT_KINDS = ("fan", "components", "stances", "timeline", "relations")
+PLOT_KINDS = (
+    "fan",
+    "components",
+    "stances",
+    "timeline",
+    "relations",
+    "pairs",
+    "treaties",
+    "borders",
+)
 
 
 def add_plot(sub: Subparsers) -> None:
@@ -43,9 +52,9 @@ def add_report(sub: Subparsers) -> None:
 
 
 def _plot(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from casim.present.plot_run import plot_result_dir
+    from casim.present.plot_run import plot_result_dir, read_result_dir
 
-    kinds = args.kind or list(PLOT_KINDS)
+    kinds = args.kind or list(read_result_dir(args.result_dir).kinds)
     formats = ["png", "svg"] if args.format == "both" else [args.format]
     out = check_out_dir(args.out or args.result_dir / "plots")
     for path in plot_result_dir(

@@ -125,6 +125,8 @@ class Partners(Mechanism):
             st.pull.update(outcome.pull)
             st.disposition = outcome.disposition
             st.salience[self.scenario.parameters.partners.economy_dimension] = outcome.salience
+            if kind in ("investment", "corridor"):
+                w.economic_offers_year += 1
             w.changed()
         return accepted
 

@@ -1,8 +1,8 @@
 """Yearly indicators read off the world: the integration index's components and the panel.
 
 Pure functions of the world at a year's end; no simpy, no randomness. The components are
-weighted into the index by :func:`index_value`, with the scenario's ``parameters.index``
-weights.
+combined into the index by :func:`index_value` (a weighted geometric mean), with the
+scenario's ``parameters.index`` weights.
 """
 
 from __future__ import annotations
@@ -12,57 +12,111 @@ import math
 from casim.model.world import World, pair_key
 from casim.scenario.schema import IndexParams, Scenario
 
-__all__ = ["COMPONENTS", "components", "index_value", "panel_columns", "state_row"]
+__all__ = [
+    "COMPONENTS",
+    "FLOOR",
+    "REGULARITY_YEARS",
+    "STAGE_SCORE",
+    "border_stage_score",
+    "components",
+    "index_value",
+    "meeting_score",
+    "panel_columns",
+    "state_row",
+]
 
 #: Names of the integration index's components, in column order.
-COMPONENTS: tuple[str, ...] = ("meetings", "treaties", "borders", "calm", "trade")
+COMPONENTS: tuple[str, ...] = ("format", "treaties", "borders", "calm", "trade")
+
+#: Each component enters the index at no less than this (a geometric mean of a 0 is 0).
+FLOOR = 0.05
+
+#: Years over which the format's regularity is averaged (this year and the ones before).
+REGULARITY_YEARS = 3
+
+#: Score of a border line's stage; an open line scores its delimitation progress times
+#: the open stage's score.
+STAGE_SCORE: dict[str, float] = {"open": 0.5, "delimited": 0.75, "demarcated": 1.0}
+
+
+def meeting_score(world: World) -> float:
+    """This year's meeting: the participants' mean delegation level (head 1, stand-in 0.5,
+    none 0); 0 with no meeting this year."""
+    levels = world.year_meeting_levels
+    if not levels or not world.participants:
+        return 0.0
+    return sum(levels.get(c, 0.0) for c in world.participants) / len(world.participants)
+
+
+def border_stage_score(stage: str, progress: float) -> float:
+    """A line's score: 1 demarcated, 0.75 delimited, 0.5 x delimitation progress open."""
+    if stage == "open":
+        return STAGE_SCORE["open"] * min(1.0, max(0.0, progress))
+    return STAGE_SCORE[stage]
 
 
 def components(world: World) -> dict[str, float]:
     """The components of the integration index for the year that ends now, each in [0, 1].
 
-    - meetings: 0 with no meeting this year, else the participants' mean delegation level
-      (head 1, stand-in 0.5, none 0);
-    - treaties: over opened documents, 0.5 x share of participant signatures
-      + 0.25 x share of ratifications + 0.25 x share of documents in force (0 if none open);
-    - borders: share of border lines settled;
-    - calm: 1 - the highest tension any border reached this year;
+    - format (institutionalisation): 0.6 x regularity + 0.4 x depth, where regularity is
+      the mean meeting score (:func:`meeting_score`) of this year and the
+      ``REGULARITY_YEARS - 1`` years before (a postponed meeting costs a third, not all),
+      and depth is the mean over the scenario's issue dimensions of the deepest wording
+      (0..1, the bargained text) of a document in force on it (0 where none is);
+    - treaties (the network by issue area): over issue dimensions, the mean over the
+      opened documents covering it of their standing (0.5 x share of signatures + 0.25 x
+      share of ratifications + 0.25 x in force) times their wording on the dimension, 0
+      where no document covers it (more documents on an area add depth, not a count);
+    - borders: mean over lines of :func:`border_stage_score`;
+    - calm: 1 - the mean over lines of the highest tension each reached this year;
     - trade: log(trade / low) / log(high / low), clipped to [0, 1].
     """
-    levels = world.year_meeting_levels
-    meetings = 0.0
-    if levels:
-        meetings = sum(levels.get(c, 0.0) for c in world.participants) / len(world.participants)
-    opened = [d for d in world.documents.values() if d.open]
-    treaties = 0.0
-    if opened:
-        n = len(world.participants)
-        signed = sum(sum(1 for c in world.participants if c in d.signed) for d in opened)
-        ratified = sum(sum(1 for c in world.participants if c in d.ratified) for d in opened)
-        in_force = sum(1 for d in opened if d.in_force_day is not None)
-        cells = n * len(opened)
-        treaties = 0.5 * signed / cells + 0.25 * ratified / cells + 0.25 * in_force / len(opened)
+    past = world.meeting_scores[-(REGULARITY_YEARS - 1) :] if REGULARITY_YEARS > 1 else []
+    window = [*past, meeting_score(world)]
+    regularity = sum(window) / len(window)
+    dims = list(world.scenario.dimensions)
+    in_force = [d for d in world.documents.values() if d.in_force_day is not None]
+    deepest = {dim: max((d.text.get(dim, 0.0) for d in in_force), default=0.0) for dim in dims}
+    depth = sum(deepest.values()) / len(dims) if dims else 0.0
+    n = len(world.participants) or 1
+    standing: dict[str, list[float]] = {dim: [] for dim in dims}
+    for d in world.documents.values():
+        if not d.open:
+            continue
+        signed = sum(1 for c in world.participants if c in d.signed) / n
+        ratified = sum(1 for c in world.participants if c in d.ratified) / n
+        value = 0.5 * signed + 0.25 * ratified + 0.25 * (d.in_force_day is not None)
+        for dim in d.spec.scope:
+            if dim in standing:
+                standing[dim].append(value * d.text.get(dim, 0.0))
+    per_area = [sum(v) / len(v) if v else 0.0 for v in standing.values()]
+    treaties = sum(per_area) / len(dims) if dims else 0.0
+    lines = list(world.borders.values())
     borders = (
-        sum(1 for b in world.borders.values() if b.settled) / len(world.borders)
-        if world.borders
-        else 1.0
+        sum(border_stage_score(b.stage, b.progress) for b in lines) / len(lines) if lines else 1.0
     )
-    calm = 1.0 - max((b.peak for b in world.borders.values()), default=0.0)
+    calm = 1.0 - (sum(b.peak for b in lines) / len(lines) if lines else 0.0)
     t = world.scenario.parameters.trade
     trade = math.log(world.trade_bn / t.ref_low_bn) / math.log(t.ref_high_bn / t.ref_low_bn)
     return {
-        "meetings": meetings,
+        "format": 0.6 * regularity + 0.4 * depth,
         "treaties": treaties,
         "borders": borders,
-        "calm": calm,
+        "calm": min(1.0, max(0.0, calm)),
         "trade": min(1.0, max(0.0, trade)),
     }
 
 
 def index_value(comp: dict[str, float], weights: IndexParams) -> float:
-    """The integration index: the weighted mean of the components (weights from the scenario)."""
+    """The integration index: the weighted geometric mean of the components, each floored
+    at ``FLOOR`` (non-compensatory: a component near 0 pulls the index down whatever the
+    others are; the index is in [FLOOR, 1])."""
     w = {c: float(getattr(weights, c)) for c in COMPONENTS}
-    return sum(w[c] * comp[c] for c in COMPONENTS) / sum(w.values())
+    total = sum(w.values())
+    if total <= 0:
+        return math.nan
+    log_mean = sum(w[c] * math.log(max(FLOOR, comp[c])) for c in COMPONENTS) / total
+    return math.exp(log_mean)
 
 
 def state_row(world: World, code: str) -> list[object]:

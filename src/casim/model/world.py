@@ -144,6 +144,8 @@ class World:
     formats_met: dict[str, int] = field(default_factory=dict)  # format -> meetings so far
     trade_bn: float = 0.0
     year_meeting_levels: dict[str, float] | None = None  # levels at this year's meeting
+    meeting_scores: list[float] = field(default_factory=list)  # past years' meeting scores
+    economic_offers_year: int = 0  # investment and corridor offers accepted this year
     settlements_year: int = 0
     documents_generated: int = 0
     # code -> [(neighbour, pair)]

@@ -1,4 +1,5 @@
-"""Writing a result directory: the three tables, the manifest and the trajectory plot.
+"""Writing a result directory: the four tables (events, panel, index, dyads), the
+manifest and the trajectory plot.
 
 Everything is rendered into a hidden staging directory beside the target first, which
 takes the target's place as a whole only when all of it succeeded: a failure never leaves a
@@ -21,7 +22,14 @@ from casim.scenario.window import resolved_window
 
 __all__ = ["OUTPUT_FILES", "OWNED", "csv_text", "write_result"]
 
-OUTPUT_FILES = ("events.csv", "panel.csv", "index.csv", "manifest.json", "trajectory.png")
+OUTPUT_FILES = (
+    "events.csv",
+    "panel.csv",
+    "index.csv",
+    "dyads.csv",
+    "manifest.json",
+    "trajectory.png",
+)
 #: what else casim writes into a result directory (casim plot, casim report)
 OWNED = ("plots", "report.html")
 _FLOAT = "%.6g"
@@ -39,15 +47,16 @@ def write_result(
     extra_manifest: dict[str, Any] | None = None,
     force: bool = False,
 ) -> list[Path]:
-    """Write the five output files as the directory ``out``, replacing an earlier result
-    directory there as a whole (any other directory only with ``force``); return their
-    paths."""
+    """Write the output files (``OUTPUT_FILES``) as the directory ``out``, replacing an
+    earlier result directory there as a whole (any other directory only with ``force``);
+    return their paths."""
 
     def build(tmp: Path) -> None:
         for name, frame in (
             ("events.csv", result.events),
             ("panel.csv", result.panel),
             ("index.csv", result.index),
+            ("dyads.csv", result.dyads),
         ):
             (tmp / name).write_text(csv_text(frame), encoding="utf-8")
         manifest = dict(result.manifest)

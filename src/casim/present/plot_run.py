@@ -1,6 +1,7 @@
 """``casim plot RESULT_DIR``: the figures of a ``casim run`` output directory, read from
-its ``events.csv``, ``panel.csv``, ``index.csv`` and ``manifest.json`` (which holds the
-resolved scenario: index weights and the branch date)."""
+its ``events.csv``, ``panel.csv``, ``index.csv``, ``dyads.csv`` (for the ``pairs`` kind) and
+``manifest.json`` (which holds the resolved scenario: index weights, the lines' starting
+progress and the branch date)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from casim.files import publish_dir
+from casim.model.indicators import COMPONENTS
+from casim.present.plot_measures import plot_border_stages, plot_pairs, plot_treaties
 from casim.present.plotting import (
     plot_components,
     plot_relations,
@@ -30,7 +33,18 @@ from casim.scenario.reading import read_input_text
 __all__ = ["PLOT_KINDS", "RunDir", "draw", "plot_result_dir", "read_result_dir"]
 
 #: The figures ``casim plot`` draws, in its default order.
-PLOT_KINDS = ("fan", "components", "stances", "timeline", "relations")
+PLOT_KINDS = (
+    "fan",
+    "components",
+    "stances",
+    "timeline",
+    "relations",
+    "pairs",
+    "treaties",
+    "borders",
+)
+#: kinds drawn from a table a run directory may lack (older outputs), with that table
+_OPTIONAL = {"pairs": "dyads.csv"}
 _NEEDS = ("events.csv", "panel.csv", "index.csv", "manifest.json")
 
 
@@ -43,6 +57,18 @@ class RunDir:
     events: pd.DataFrame
     panel: pd.DataFrame
     index: pd.DataFrame
+    dyads: pd.DataFrame | None = None
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of ``PLOT_KINDS`` this directory holds the tables of."""
+        return tuple(k for k in PLOT_KINDS if k != "pairs" or self.dyads is not None)
+
+    @property
+    def start_progress(self) -> dict[str, float]:
+        """Each border line's delimitation progress at the start (1: settled)."""
+        lines = self.manifest["scenario"].get("borders", {})
+        return {pair: float(line.get("progress", 0.0)) for pair, line in lines.items()}
 
     @property
     def name(self) -> str:
@@ -58,9 +84,12 @@ class RunDir:
 
     @property
     def weights(self) -> dict[str, float]:
-        """The index weights of the resolved scenario, per component."""
+        """The index weights of the resolved scenario, per component of the index table
+        (the components are read from ``index.csv``'s columns, so a new component needs
+        no edit here; a component without a weight in the manifest gets weight 0)."""
         table = self.manifest["scenario"]["parameters"]["index"]
-        return {k: float(v) for k, v in table.items() if k != "sources"}
+        given = {k: float(v) for k, v in table.items() if k != "sources"}
+        return {c: given.get(c, 0.0) for c in COMPONENTS if c in self.index.columns}
 
     @property
     def default_year(self) -> int:
@@ -82,7 +111,8 @@ def read_result_dir(result_dir: Path) -> RunDir:
     events["object"] = events["object"].fillna("")
     panel = _table(result_dir / "panel.csv")
     index = _table(result_dir / "index.csv")
-    return RunDir(result_dir, manifest, events, panel, index)
+    dyads = _table(result_dir / "dyads.csv") if (result_dir / "dyads.csv").is_file() else None
+    return RunDir(result_dir, manifest, events, panel, index, dyads)
 
 
 def _manifest(path: Path) -> dict[str, Any]:
@@ -110,6 +140,7 @@ _COLUMNS = {
     "events.csv": ("run", "date", "kind", "subject", "object", "outcome", "origin"),
     "panel.csv": ("run", "year", "state", "disposition"),
     "index.csv": ("run", "year", "index"),
+    "dyads.csv": ("run", "year", "a", "b", "border", "tension", "visits"),
 }
 
 
@@ -149,6 +180,18 @@ def draw(data: RunDir, kind: str, *, run: int, year: int, named: bool = True) ->
     if kind == "timeline":
         title = f"{name}: events of run {run}" if named else None
         return plot_timeline(data.events, run=run, pin_until=pin, title=title)
+    if kind == "pairs":
+        if data.dyads is None:
+            raise ScenarioError(data.path, "dyads.csv", "the pair panel of casim run", "no file")
+        title = f"{name}: relations of neighbouring pairs (mean of runs)" if named else None
+        return plot_pairs(data.dyads, pin_until=pin, title=title)
+    if kind == "treaties":
+        title = f"{name}: the treaty network" if named else None
+        return plot_treaties(data.events, title=title)
+    if kind == "borders":
+        title = f"{name}: border stages per line" if named else None
+        years = sorted(int(y) for y in data.index["year"].unique())
+        return plot_border_stages(data.events, data.start_progress, years, title=title)
     return plot_relations(data.panel, year=year)
 
 
@@ -166,6 +209,11 @@ def plot_result_dir(
     directory is replaced as a whole (a directory holding anything but figures only with
     ``force``); return the paths."""
     data = read_result_dir(Path(result_dir))
+    for kind in kinds:
+        if kind not in data.kinds:
+            raise ScenarioError(
+                result_dir, kind, f"a run directory with {_OPTIONAL[kind]}", "an older output"
+            )
     events, panel = data.events, data.panel
     if run not in set(events["run"]):
         raise ScenarioError(result_dir, "--run", f"a run of 0..{events['run'].max()}", str(run))

@@ -506,7 +506,7 @@ def plot_comparison(
 
 
 _COMPONENT_COLOURS = {
-    "meetings": "tab:blue",
+    "format": "tab:blue",
     "treaties": "tab:green",
     "borders": "tab:purple",
     "calm": "tab:orange",

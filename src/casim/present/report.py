@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 
 from casim._version import __version__
 from casim.files import write_text_atomic
-from casim.present.plot_run import PLOT_KINDS, RunDir, draw, read_result_dir
+from casim.present.plot_run import RunDir, draw, read_result_dir
 from casim.present.plotting import save
 
 __all__ = ["write_report"]
@@ -108,8 +108,8 @@ def _signers(events: pd.DataFrame, runs: int) -> pd.DataFrame:
 
 
 def _figures(data: RunDir) -> list[tuple[str, Axes]]:
-    """Each figure of ``PLOT_KINDS`` under its heading: the timeline of the first run,
-    the relations at the end of the default year."""
+    """Each figure of the directory's kinds (``RunDir.kinds``) under its heading: the
+    timeline of the first run, the relations at the end of the default year."""
     last = data.default_year
     first_run = int(data.events["run"].min())
     headings = {
@@ -118,10 +118,13 @@ def _figures(data: RunDir) -> list[tuple[str, Axes]]:
         "stances": "Leaders' disposition",
         "timeline": f"Events of run {first_run}",
         "relations": f"Border tension, end of {last}",
+        "pairs": "Relations of neighbouring pairs",
+        "treaties": "The treaty network",
+        "borders": "Border stages per line",
     }
     return [
         (headings[kind], draw(data, kind, run=first_run, year=last, named=False))
-        for kind in PLOT_KINDS
+        for kind in data.kinds
     ]
 
 

@@ -533,8 +533,19 @@ class PartnerParams(Sourced):
 class TradeParams(Sourced):
     initial_bn: float = param("USD bn", 0.01, 1_000, "intra-regional trade in the start year")
     base_growth: float = param("1/year", -1, 1, "log growth with no integration")
-    integration_growth: float = param(
-        "1/year", 0, 2, "log growth per unit of index, times the room left below ref_high_bn"
+    open_border_growth: float = param(
+        "1/year",
+        0,
+        2,
+        "log growth per year times the share of border lines settled (open borders), times "
+        "the room left below ref_high_bn",
+    )
+    offer_growth: float = param(
+        "1/year",
+        0,
+        1,
+        "log growth per investment or corridor offer accepted that year, times the room left "
+        "below ref_high_bn",
     )
     settlement_growth: float = param("1/year", 0, 2, "log growth per border settled that year")
     clash_loss: float = param("1/year", 0, 2, "log loss per major clash that year")
@@ -562,10 +573,14 @@ class DocumentParams(Sourced):
 
 
 class IndexParams(Sourced):
-    meetings: float = param("weight", 0, 1, "weight of meetings held and their level")
-    treaties: float = param("weight", 0, 1, "weight of signatures and treaties in force")
-    borders: float = param("weight", 0, 1, "weight of the share of borders settled")
-    calm: float = param("weight", 0, 1, "weight of one minus the highest tension")
+    format: float = param(
+        "weight", 0, 1, "weight of the format's institutionalisation (regularity and depth)"
+    )
+    treaties: float = param(
+        "weight", 0, 1, "weight of the treaty network by issue area (signed, ratified, in force)"
+    )
+    borders: float = param("weight", 0, 1, "weight of the border lines' stages")
+    calm: float = param("weight", 0, 1, "weight of one minus the lines' mean yearly peak tension")
     trade: float = param("weight", 0, 1, "weight of intra-regional trade")
 
 
