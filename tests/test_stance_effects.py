@@ -27,11 +27,21 @@ def _module() -> ModuleType:
 
 
 MODULE = _module()
-CASES = MODULE.cases(load_scenario(MODULE.HISTORY))
+ALL_CASES = MODULE.cases(load_scenario(MODULE.HISTORY))
+#: One case per kind of stance (the script's table runs every case on more runs): the
+#: doctrine, sovereignty, a dispute settled, a hostile partner turned supportive, and a
+#: partner's pull.
+CASES = [
+    c
+    for c in ALL_CASES
+    if c.stance.startswith(("Turkmenistan's neutrality", "Tajikistan's sovereignty", "the "))
+    or c.stance.startswith("Russia's stance")
+    or c.stance.startswith("European Union's pull")
+]
 
 
 def test_every_named_stance_has_a_case() -> None:
-    stances = " ".join(c.stance for c in CASES)
+    stances = " ".join(c.stance for c in ALL_CASES)
     for word in ("neutrality", "sovereignty", "disposition", "dispute", "pull", "stance on"):
         assert word in stances
 
