@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import numpy as np
 import pytest
 
 from casim.analysis.scoring import (
@@ -364,6 +365,38 @@ def test_calibrate_writes_an_overlay_that_loads_and_holds_the_fit(tmp_path: Path
     assert validation_seed(5) != 5 and f"seed {validation_seed(5)}" in text
     assert f"on fresh streams {result.validation['overall']:.4f}" in text
     assert result.validation["overall"] != result.score
+
+
+def test_a_prior_weight_keeps_the_fit_near_the_sourced_values(tmp_path: Path) -> None:
+    """With a prior weight, the search minimises the Brier score plus the weighted mean
+    squared deviation from the base values (in range widths); a heavy prior picks, among
+    the finalists, the one nearest the base however the Brier scores fall."""
+    from casim.analysis.calibrate import calibrate, load_calibration, prior_penalty
+
+    path = _calibration_file(
+        tmp_path,
+        "2021-12-31",
+        "rounds = 1\nrefine_samples = 3\nkeep = 2\nfinalists = 3\nfinal_replicates = 2\n"
+        "prior_weight = 10",
+    )
+    cal = load_calibration(path)
+    result = calibrate(cal, tmp_path / "work")
+    points = result.points
+    low, high = np.array([0.1, 0.5]), np.array([0.9, 2.0])
+    base = load_scenario(ROOT / "scenarios" / "history.toml").parameters.borders.negotiation_rate
+    values = points[["negotiation_rate", "escalation"]].to_numpy(dtype=float)
+    expected = ((values - [base, 1.0]) / (high - low)) ** 2
+    penalty = prior_penalty(cal.exp, values, low, high)
+    assert penalty == pytest.approx(expected.mean(axis=1))
+    assert points["objective"].to_numpy() == pytest.approx(points["brier"] + 10 * penalty)
+    final = points[points["round"] == "final"].copy()
+    final["penalty"] = prior_penalty(
+        cal.exp, final[["negotiation_rate", "escalation"]].to_numpy(dtype=float), low, high
+    )
+    nearest = final.sort_values("penalty").iloc[0]
+    assert result.fitted["negotiation_rate"] == nearest["negotiation_rate"]
+    assert result.fitted["escalation"] == nearest["escalation"]
+    assert "prior weight 10" in (tmp_path / "work" / "report.md").read_text(encoding="utf-8")
 
 
 def test_block_search_fits_each_block_in_turn_and_never_loses_its_fit(tmp_path: Path) -> None:

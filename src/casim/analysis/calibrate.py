@@ -352,6 +352,19 @@ def _base_value(scenario: Scenario, p: ParameterSpec) -> float:
     return 1.0 if p.op == "scale" else float(next(iter(leaves(scenario, p.path)))[1])
 
 
+def prior_penalty(exp: Experiment, values: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Per point (row of ``values``): the mean over the parameters of
+    ((value - base value) / (high - low))^2, the base value clipped to the range. Times the
+    calibration's ``prior_weight`` it is added to the Brier score the search minimises: a
+    Gaussian prior centred on the scenario's values, which decides where the record cannot
+    (a parameter the rows barely inform stays near its sourced value instead of drifting to
+    wherever replicate noise puts the best score)."""
+    base = np.clip([_base_value(exp.scenario, p) for p in exp.spec.parameters], low, high)
+    width = np.where(high > low, high - low, 1.0)
+    z = (np.atleast_2d(values) - base) / width
+    return np.asarray(np.mean(z * z, axis=1), dtype=float)
+
+
 def _round4(x: np.ndarray) -> np.ndarray:
     """Four significant digits, elementwise."""
     return np.array([float(f"{v:.4g}") for v in x.ravel()]).reshape(x.shape)
@@ -459,6 +472,9 @@ class _Search:
         values = pd.DataFrame(design.values, columns=list(design.columns))
         values.insert(0, "point", range(design.points))
         frame = values.merge(scores, on="point")
+        frame["objective"] = frame["brier"] + self.cal.spec.prior_weight * prior_penalty(
+            self.cal.exp, frame[self.names].to_numpy(dtype=float), self.low, self.high
+        )
         frame.insert(0, "round", label)
         return frame
 
@@ -553,7 +569,7 @@ def _run_stages(search: _Search) -> tuple[list[pd.DataFrame], pd.Series]:
             rounds = _search_rounds(search, stage, free, current)
         final = _final_round(search, stage, rounds, current)
         frames += [*rounds, final]
-        best_row = final.sort_values(["brier", "point"], kind="stable").iloc[0]
+        best_row = final.sort_values(["objective", "point"], kind="stable").iloc[0]
         current = best_row[names].to_numpy(dtype=float)
         search.say(f"final: best Brier {best_row['brier']:.4f}")
     assert best_row is not None
@@ -605,8 +621,8 @@ def _refined_box(search: _Search, earlier: list[pd.DataFrame]) -> tuple[np.ndarr
     """The box spanned by the ``keep`` best points scored so far, widened by ``margin`` of
     its width each side (of the range's, where the box is flat), within the ranges."""
     spec, low, high = search.cal.spec, search.low, search.high
-    seen = pd.concat(earlier, ignore_index=True).dropna(subset=["brier"])
-    top = seen.nsmallest(spec.keep, "brier")[search.names].to_numpy(dtype=float)
+    seen = pd.concat(earlier, ignore_index=True).dropna(subset=["objective"])
+    top = seen.nsmallest(spec.keep, "objective")[search.names].to_numpy(dtype=float)
     lo, hi = top.min(axis=0), top.max(axis=0)
     width = np.where(hi > lo, hi - lo, high - low)
     return np.maximum(low, lo - spec.margin * width), np.minimum(high, hi + spec.margin * width)
@@ -620,8 +636,8 @@ def _final_round(
     spec, names = search.cal.spec, search.names
     points = pd.concat(rounds, ignore_index=True)
     top_rows = (
-        points.dropna(subset=["brier"])
-        .sort_values(["brier", "round", "point"], kind="stable")
+        points.dropna(subset=["objective"])
+        .sort_values(["objective", "round", "point"], kind="stable")
         .drop_duplicates(subset=names)
         .head(spec.finalists)
     )
@@ -673,9 +689,13 @@ def _summary(cal: Calibration, fit: _Fit, written: list[Path]) -> list[str]:
 def _search_text(cal: Calibration) -> str:
     """What one stage's search was, in words."""
     spec = cal.spec
+    prior = f", prior weight {spec.prior_weight:g}" if spec.prior_weight else ""
     if spec.method == "optuna":
-        return f"{optuna_trials(cal)} Optuna trials ({spec.sampler}, batches of {spec.batch})"
-    return f"{spec.rounds + 1} Latin hypercube round(s)"
+        return (
+            f"{optuna_trials(cal)} Optuna trials ({spec.sampler}, batches of {spec.batch})"
+            f"{prior}"
+        )
+    return f"{spec.rounds + 1} Latin hypercube round(s){prior}"
 
 
 def _scores(row: pd.Series) -> dict[str, float]:
@@ -814,6 +834,8 @@ def _write_report(cal: Calibration, out: Path, fit: _Fit, cmd: str) -> Path:
         "",
         f"Fitted on {len(exp.record)} rows of `{cal.record_path}` "
         f"(windows closing after {pin} and by {until}); command `{cmd}`.",
+        "",
+        f"Search: {_search_text(cal)} per stage.",
         "",
         *_parameter_table(exp, fit.fitted),
         "",

@@ -88,10 +88,11 @@ def optuna_rounds(
 
 
 def _tell(study: Any, trials: list[Any], frame: pd.DataFrame) -> None:
-    """Tell each trial its point's Brier score (a failed trial when no run answered)."""
+    """Tell each trial its point's objective, the Brier score plus the prior penalty (a
+    failed trial when no run answered)."""
     import optuna
 
-    scores = frame.sort_values("point")["brier"].to_numpy(dtype=float)
+    scores = frame.sort_values("point")["objective"].to_numpy(dtype=float)
     for trial, score in zip(trials, scores, strict=True):
         if np.isnan(score):
             study.tell(trial, state=optuna.trial.TrialState.FAIL)

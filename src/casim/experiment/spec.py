@@ -190,6 +190,14 @@ class CalibrationSpec(_Strict):
         "the others held at their current fit (default: one block of all)",
     )
     cycles: int = Field(1, ge=1, le=10, description="passes over the blocks")
+    prior_weight: float = Field(
+        0.0,
+        ge=0,
+        le=10,
+        description="the search minimises the Brier score plus prior_weight times the mean "
+        "over the parameters of ((value - base value) / range width)^2: a Gaussian prior "
+        "centred on the scenario's values (0: the Brier score alone)",
+    )
     method: Literal["lhs", "optuna"] = Field(
         "lhs",
         description="the search of each stage: iterated Latin hypercubes (rounds, "

@@ -35,6 +35,7 @@ __all__ = [
     "ratification_delay",
     "sign_base",
     "sign_logit",
+    "open_dispute",
     "sign_terms",
     "successor_disposition",
     "visit_push",
@@ -234,12 +235,23 @@ def sign_terms(world: World, code: str, doc: Document) -> tuple[tuple[str, float
         ("disposition", s.disposition * (world.disposition(code) - 0.5)),
         ("distance", -s.distance * distance),
         ("neutrality", -s.neutrality * st.neutrality * security),
-        ("dispute", -s.dispute * st.sovereignty * binding * world.worst_tension(code)),
+        ("dispute", -s.dispute * st.sovereignty * binding * open_dispute(world, code)),
         ("sovereignty", -s.sovereignty * st.sovereignty * max(0.0, binding - wanted)),
         ("partners", s.partners * partner_pressure(world, code, doc)),
         ("water", water.compensation(world, code, doc)),
     )
     return terms
+
+
+def open_dispute(world: World, code: str) -> float:
+    """How open the state's worst dispute with another participant is, in [0, 1]:
+    ``max(0, T - calm) / (1 - calm)``, with ``T`` the highest tension on its lines and
+    ``calm`` the ``calm_tension`` below which a line no longer drives a dispute objection
+    (the same threshold as the objection's driver, :mod:`casim.model.objections`). Everyday
+    friction on a line that carries no clashes does not hold up a signature; an armed
+    dispute does."""
+    calm = world.scenario.parameters.signature.calm_tension
+    return max(0.0, world.worst_tension(code) - calm) / max(1.0 - calm, 1e-9)
 
 
 def partner_pressure(world: World, code: str, doc: Document) -> float:
