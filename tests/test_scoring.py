@@ -10,8 +10,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import numpy as np
+import pandas as pd
 import pytest
 
 from casim.analysis.scoring import (

@@ -352,7 +352,9 @@ def _base_value(scenario: Scenario, p: ParameterSpec) -> float:
     return 1.0 if p.op == "scale" else float(next(iter(leaves(scenario, p.path)))[1])
 
 
-def prior_penalty(exp: Experiment, values: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+def prior_penalty(
+    exp: Experiment, values: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> np.ndarray:
     """Per point (row of ``values``): the mean over the parameters of
     ((value - base value) / (high - low))^2, the base value clipped to the range. Times the
     calibration's ``prior_weight`` it is added to the Brier score the search minimises: a
@@ -692,8 +694,7 @@ def _search_text(cal: Calibration) -> str:
     prior = f", prior weight {spec.prior_weight:g}" if spec.prior_weight else ""
     if spec.method == "optuna":
         return (
-            f"{optuna_trials(cal)} Optuna trials ({spec.sampler}, batches of {spec.batch})"
-            f"{prior}"
+            f"{optuna_trials(cal)} Optuna trials ({spec.sampler}, batches of {spec.batch}){prior}"
         )
     return f"{spec.rounds + 1} Latin hypercube round(s){prior}"
 

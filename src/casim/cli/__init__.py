@@ -22,7 +22,7 @@ from typing import NoReturn, cast
 
 from casim._version import __version__
 from casim.cli import backtest, figures, forecast, run, scoring, sweeps
-from casim.cli.common import Command, Subparsers
+from casim.cli.common import Command, Stopped, Subparsers
 from casim.scenario import ScenarioError
 
 __all__ = ["main"]
@@ -88,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as err:
         print(f"casim: error: {err}", file=sys.stderr)
         return 2
+    except Stopped as stop:
+        return stop.code
     except KeyboardInterrupt:
         print("casim: interrupted", file=sys.stderr)
         return 130

@@ -4,7 +4,6 @@ each origin, forecast from it, score the rows after it against baselines from be
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from casim.cli.common import (
     add_backend_args,
     check_out_dir,
     out_path,
+    resumable,
     sweep_options,
 )
 
@@ -36,7 +36,6 @@ def _backtest(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from casim.analysis.backtest import load_backtest, run_backtest
     from casim.analysis.backtest_out import backtest_csv, backtest_table
     from casim.analysis.forecast import RunFailed
-    from casim.experiment.backends import BackendError
     from casim.files import write_text_atomic
 
     options = sweep_options(args, argv)
@@ -48,17 +47,11 @@ def _backtest(args: argparse.Namespace, argv: Sequence[str]) -> int:
         f"({bt.spec.fit} fits), origins {origins}, forecasts to {bt.until} into {out}",
         flush=True,
     )
-    try:
-        results = run_backtest(bt, out, **options)
-    except (BackendError, RunFailed) as err:
-        print(f"casim: error: {err}; stored runs are kept, --resume continues", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(
-            f"casim: interrupted; run again with --out {out} --resume to continue",
-            file=sys.stderr,
-        )
-        return 130
+    results = resumable(
+        lambda: run_backtest(bt, out, **options),
+        f"run again with --out {out} --resume to continue",
+        failures=(RunFailed,),
+    )
     table = out / "backtest.csv"
     write_text_atomic(table, backtest_csv(results))
     print(backtest_table(results))

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from casim.scenario import ScenarioError
 from casim.scenario.schema import Scenario
@@ -237,3 +237,35 @@ def sweep_options(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, An
         "progress": sys.stderr,
         "command": ["casim", *argv],
     }
+
+
+_T = TypeVar("_T")
+
+
+class Stopped(Exception):
+    """A long command stopped early with its message printed; ``code`` is its exit status
+    (:func:`casim.cli.main` returns it)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def resumable(
+    work: Callable[[], _T], interrupted: str, failures: tuple[type[Exception], ...] = ()
+) -> _T:
+    """Run a long, resumable command (a sweep, calibration or backtest): a backend failure
+    (or one of ``failures``) stops it with status 1, an interrupt with status 130, each with
+    one line saying what is kept and how ``--resume`` continues (``interrupted`` says it
+    for an interrupt)."""
+    from casim.experiment.backends import BackendError
+
+    stopping: tuple[type[Exception], ...] = (BackendError, *failures)
+    try:
+        return work()
+    except stopping as err:
+        print(f"casim: error: {err}; stored runs are kept, --resume continues", file=sys.stderr)
+        raise Stopped(1) from err
+    except KeyboardInterrupt:
+        print(f"casim: interrupted; {interrupted}", file=sys.stderr)
+        raise Stopped(130) from None

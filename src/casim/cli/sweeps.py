@@ -4,7 +4,6 @@ what is made of them."""
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ from casim.cli.common import (
     add_backend_args,
     check_out_dir,
     out_path,
+    resumable,
     sweep_options,
 )
 
@@ -67,7 +67,6 @@ def add_calibrate(sub: Subparsers) -> None:
 
 def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from casim.experiment import load_experiment, sweep
-    from casim.experiment.backends import BackendError
 
     options = sweep_options(args, argv)
     exp = load_experiment(args.experiment)
@@ -77,18 +76,11 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
         f"{exp.spec.replicates} replicate(s) per point) into {out}",
         flush=True,
     )
-    try:
-        result = sweep(exp, out, **options)
-    except BackendError as err:
-        print(f"casim: error: {err}; stored runs are kept, --resume continues", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(
-            f"casim: interrupted; whole chunks are stored in {out / 'results'}, "
-            "run again with --resume to complete the sweep",
-            file=sys.stderr,
-        )
-        return 130
+    result = resumable(
+        lambda: sweep(exp, out, **options),
+        f"whole chunks are stored in {out / 'results'}, "
+        "run again with --resume to complete the sweep",
+    )
     return _sweep_summary(result, out)
 
 
@@ -118,22 +110,14 @@ def _analyze(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 def _calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from casim.analysis.calibrate import calibrate, load_calibration
-    from casim.experiment.backends import BackendError
 
     options = sweep_options(args, argv)
     cal = load_calibration(args.calibration)
     out = check_out_dir(args.out or Path("out") / cal.name)
-    try:
-        result = calibrate(cal, out, update=args.update, **options)
-    except BackendError as err:
-        print(f"casim: error: {err}; stored runs are kept, --resume continues", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(
-            f"casim: interrupted; run again with --out {out} --resume to continue",
-            file=sys.stderr,
-        )
-        return 130
+    result = resumable(
+        lambda: calibrate(cal, out, update=args.update, **options),
+        f"run again with --out {out} --resume to continue",
+    )
     for line in result.summary:
         print(line)
     return 0
