@@ -112,8 +112,7 @@ def test_recorded_section_agreements_bring_the_treaty_forward(
         return _settled(ev)
 
     ev = casim.run(history, seed=4, runs=2, until=dt.date(2024, 1, 31), **window).events
-    rows = ev[
-        (ev.kind == "border_sections_agreed") & (ev.origin == "observed") & (ev.subject == "KGZ-TJK")
-    ]
+    observed = (ev.kind == "border_sections_agreed") & (ev.origin == "observed")
+    rows = ev[observed & (ev.subject == "KGZ-TJK")]
     assert list(rows[rows.run == 0].outcome) == ["0.70", "0.90"]
     assert settled(history) > settled(without)

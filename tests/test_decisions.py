@@ -152,3 +152,41 @@ def test_outside_mediation_speeds_border_talks(history: Scenario) -> None:
     w.shocks.append(ActiveShock("m", 0.0, 1e9, (effect,)))
     mediated = dec.negotiation_step(w, "KGZ-TJK", 120, np.random.default_rng(5))
     assert mediated > plain
+
+
+def test_only_an_open_dispute_holds_up_a_signature(history: Scenario) -> None:
+    """Tension below ``calm_tension`` (everyday friction) weighs nothing in the dispute
+    term; above it the term grows to its full weight at tension 1."""
+    w = _world(history)
+    doc = _opened(w)
+    calm = history.parameters.signature.calm_tension
+    for pair in ("KGZ-TJK", "TJK-UZB"):
+        w.set_tension(pair, 0.0)
+    w.set_tension("KGZ-TJK", calm * 0.9)
+    assert dec.open_dispute(w, "TJK") == 0.0
+    assert dict(dec.sign_terms(w, "TJK", doc))["dispute"] == 0.0
+    w.set_tension("KGZ-TJK", calm + 0.5 * (1 - calm))
+    assert abs(dec.open_dispute(w, "TJK") - 0.5) < 1e-9
+    half = dict(dec.sign_terms(w, "TJK", doc))["dispute"]
+    w.set_tension("KGZ-TJK", 1.0)
+    full = dict(dec.sign_terms(w, "TJK", doc))["dispute"]
+    assert full < half < 0 and abs(full - 2 * half) < 1e-9
+
+
+def test_the_pace_of_talks_varies_by_year_around_its_mean(history: Scenario) -> None:
+    """The yearly pace factor has mean 1 and the spread ``pace_sd`` sets; at 0 it is 1."""
+    w = _world(history)
+    rng = np.random.default_rng(3)
+    draws = np.array([dec.pace_factor(w, rng) for _ in range(20_000)])
+    sd = history.parameters.borders.pace_sd
+    assert sd > 0
+    assert abs(draws.mean() - 1.0) < 0.03
+    assert abs(np.log(draws).std() - sd) < 0.03
+    flat = history.model_copy(
+        update={
+            "parameters": history.parameters.model_copy(
+                update={"borders": history.parameters.borders.model_copy(update={"pace_sd": 0.0})}
+            )
+        }
+    )
+    assert dec.pace_factor(World.from_scenario(flat), rng) == 1.0

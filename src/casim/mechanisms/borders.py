@@ -192,6 +192,7 @@ class Borders(Mechanism):
                 self.settle(pair, "model", "heads")
             else:
                 share = self.scenario.parameters.deescalation.margins_share
+                self._pace(pair)
                 push = share * dec.visit_push(w, pair, self.streams(f"margins:{pair}"))
                 self._advance(pair, b.progress + push)
                 self.log("state_visit", pair, fmt, "talks")
@@ -204,6 +205,15 @@ class Borders(Mechanism):
         while b.progress < 1.0 and b.progress >= (b.sections + 1) * step:
             b.sections += 1
             self.log("border_sections_agreed", pair, "", f"{b.sections * step:.2f}")
+
+    def _pace(self, pair: str) -> None:
+        """Draw the line's pace for the year when the year turns (from its own stream, so
+        the other draws stay as they were)."""
+        b = self.world.borders[pair]
+        year = self.kernel.today().year
+        if b.pace_year != year:
+            b.pace_year = year
+            b.pace = dec.pace_factor(self.world, self.streams(f"pace:{pair}"))
 
     def _demarcation(self, pair: str) -> Proc:
         """Once both sides have ratified the treaty, the commissions demarcate the line."""
@@ -281,6 +291,7 @@ class Borders(Mechanism):
             if b.settled:
                 return
             if b.progress < 1.0:
+                self._pace(pair)
                 self._advance(pair, b.progress + dec.negotiation_step(w, pair, days, rng))
             elif not dec.frozen(w, pair) and dx.ministers_sign(w, pair, ministers):
                 self.settle(pair, "model", "ministers")
@@ -299,6 +310,7 @@ class Borders(Mechanism):
                 self.log("state_visit", pair, "", "signed")
                 self.settle(pair, "model", "heads")
             else:
+                self._pace(pair)
                 self._advance(pair, b.progress + dec.visit_push(w, pair, rng))
                 self.log("state_visit", pair, "", "talks")
 

@@ -75,6 +75,8 @@ class Border:
     mediation_until: float = -math.inf
     sections: int = 0  # section agreements logged so far (of ``section_step`` each)
     demarcated_day: float | None = None
+    pace: float = 1.0  # this year's multiple of the pace of talks (:func:`pace_factor`)
+    pace_year: int | None = None  # the year ``pace`` was drawn for
 
     @property
     def settled(self) -> bool:

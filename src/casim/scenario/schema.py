@@ -375,6 +375,13 @@ class BorderParams(Sourced):
     )
     round_days: float = param("days", 1, 3_650, "interval between negotiation rounds")
     negotiation_rate: float = param("progress/year", 0, 1, "progress at full will and no tension")
+    pace_sd: float = param(
+        "log-sd",
+        0,
+        2,
+        "year-to-year spread of the pace of talks on a line: each year a line's commissions "
+        "and heads work at a lognormal multiple of mean 1 of the pace (0: the same every year)",
+    )
     difficulty_power: float = param(
         "exponent", 0, 10, "power on (1 - difficulty) in the pace of talks (1 = proportional)"
     )
