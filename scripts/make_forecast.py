@@ -7,7 +7,7 @@ manifest names the files by their paths in the repository:
     casim forecast scenarios/history.toml --runs 1000 --seed 1 --jobs 2 \\
         --out forecasts/history_2022-12-31.csv
 
-Run it again whenever the fit (scenarios/fitted/history_2016_2022.toml), the model or the
+Run it again whenever the fit (scenarios/fitted/hindcast_2016_2022.toml), the model or the
 questions change; ``--jobs`` changes the time it takes, not a byte of the output.
 
     python scripts/make_forecast.py [--jobs N]

@@ -454,26 +454,12 @@ def _experiment(name: str) -> dict[str, Any]:
         return tomllib.load(f)
 
 
-def test_the_backtest_fits_what_the_history_fit_fits_on_earlier_rows_only() -> None:
-    history, backtest = (
-        _experiment("calibrate_history.toml"),
-        _experiment("calibrate_backtest_2020.toml"),
-    )
-    for key in ("scenario", "seed", "replicates", "design", "parameters"):
-        assert backtest[key] == history[key], key
-    strip = {"overlay": None}
-    assert {**backtest["calibration"], **strip} == {**history["calibration"], **strip}
-    assert history["run"] == {"branch": _date("2016-01-01"), "until": _date("2022-12-31")}
-    assert backtest["run"] == {"branch": _date("2016-01-01"), "until": _date("2020-12-31")}
-
-
 def test_the_hindcast_fits_the_same_mechanisms_with_the_drivers_known() -> None:
     history = _experiment("calibrate_history.toml")
     hazard = "uzb_2016_turnover_hazard"  # never acts once the 2016 succession is known
     mechanisms = [p for p in history["parameters"] if p["name"] != hazard]
     blocks = [[n for n in block if n != hazard] for block in history["calibration"]["blocks"]]
-    for name, until in (("calibrate_hindcast.toml", "2022-12-31"),
-                        ("calibrate_hindcast_2020.toml", "2020-12-31")):  # fmt: skip
+    for name, until in (("calibrate_hindcast.toml", "2022-12-31"),):
         hindcast = _experiment(name)
         for key in ("scenario", "seed", "replicates", "design"):
             assert hindcast[key] == history[key], (name, key)
