@@ -87,16 +87,18 @@ def rule(outcome: str) -> tuple[float, str]:
 
 
 def header(path: Path) -> tuple[str, str]:
-    """The first line of a scenario file's header comment (without ``Counterfactual:``)
-    and its question (the sentence after ``Question:``); the scenario's ``description``
-    where the file has no header comment."""
+    """The first sentence of a scenario file's header comment (without
+    ``Counterfactual:``; it may run over several comment lines) and its question (the
+    sentence after ``Question:``); the scenario's ``description`` where the file has no
+    header comment."""
     lines = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
             break
         lines.append(line.lstrip("#").strip())
-    first = lines[0] if lines else ""
-    first = re.sub(r"^Counterfactual:\s*", "", first).rstrip(".")
+    paragraph = " ".join(lines[: lines.index("")] if "" in lines else lines)
+    first = re.split(r"\.(?:\s|$)", paragraph, maxsplit=1)[0]
+    first = re.sub(r"^Counterfactual:\s*", "", first)
     if not first:
         first = load_scenario(path).description
     text = " ".join(lines)
@@ -174,8 +176,9 @@ def moves(
     size = out.groupby("outcome")["diff_mean"].transform(lambda s: s.abs().max())
     out["_rank"] = out["outcome"].map(lambda o: order.get(o, len(order)))
     out["_size"] = -(size / out["threshold"].astype(float))
-    out = out.sort_values(["_rank", "_size", "outcome", "year"], kind="stable")
-    return out.drop(columns=["_rank", "_size"]).reset_index(drop=True)
+    out["_at"] = (out["at"] == "horizon").astype(int)  # the peak first
+    out = out.sort_values(["_rank", "_size", "outcome", "_at"], kind="stable")
+    return out.drop(columns=["_rank", "_size", "_at"]).reset_index(drop=True)
 
 
 def label(outcome: str) -> str:

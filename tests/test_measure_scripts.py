@@ -124,6 +124,8 @@ def test_moves_selects_material_significant_effects_not_at_bound(history: Scenar
     signed = effects[effects["outcome"] == "signed_ca_friendship_21c_TJK"]
     assert signed["diff_mean"].abs().max() == pytest.approx(0.5)
     assert signed["headline"].any()  # not a component: no bound applies
+    firsts = effects.groupby("outcome", sort=False)["at"].first()
+    assert firsts.str.startswith("peak").all()  # each outcome's peak before its horizon
     cell = TABLE.describe(effects)
     assert "(at bound)" in cell and "index: " in cell and "TJK signed ca_friendship_21c" in cell
 
@@ -146,6 +148,8 @@ def test_entries_cover_the_library_with_the_neutrality_pair_as_one_row() -> None
     no_covid = next(e for e in entries if "no_covid" in e.label)
     assert no_covid.base == TABLE.HISTORY
     assert no_covid.question == "no COVID-19 pandemic"
+    wrapped = next(e for e in entries if "treaty_without_security" in e.label)
+    assert wrapped.question.endswith("security and alliance wording")  # over two lines
 
 
 @pytest.fixture(scope="module")
