@@ -168,7 +168,7 @@ def test_validate_recognises_experiment_and_calibration_files(
         capsys.readouterr().out
     )
     assert main(["validate", str(ROOT / "experiments" / "calibrate_history.toml")]) == 0
-    assert "ok (calibration calibrate_history: 22 parameter(s)" in capsys.readouterr().out
+    assert "ok (calibration calibrate_history: 21 parameter(s)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
