@@ -28,8 +28,7 @@ import numpy as np
 import pandas as pd
 
 from casim.api import Result, run
-from casim.model.indicators import COMPONENTS
-from casim.model.measures import alignment, border_lines, format_measures
+from casim.model import outcomes
 from casim.progress import Progress
 from casim.scenario.load import with_window
 from casim.scenario.schema import Scenario
@@ -58,87 +57,13 @@ class Comparison:
 
 
 def outcome_table(result: Result, documents: Sequence[str], pairs: Sequence[str]) -> pd.DataFrame:
-    """One row per run and year: index, components, signed_<doc>_<state>,
-    settled_<pair> (1 from the start for a line the scenario starts settled),
-    major_clash_<pair> (0/1), disposition_<state> (when the panel was kept)."""
-    ix = result.index
-    table = ix[["run", "year", *COMPONENTS, "index", "trade_bn"]].copy()
-    ev = result.events
-    states = list(result.scenario.participants)
-    for code in result.scenario.states:
-        if code not in states:
-            states.append(code)
-    keys = table[["run", "year"]]
-    extra: dict[str, np.ndarray] = {}
-
-    def by_year_end(rows: pd.DataFrame) -> np.ndarray:
-        """1 where the first such event of the run is on or before the year's end."""
-        first = pd.to_datetime(rows.groupby("run")["date"].min()).dt.year
-        y = keys["run"].map(first)
-        return (y.notna() & (y <= keys["year"])).to_numpy(dtype=float)
-
-    signed = ev[ev["kind"] == "treaty_signed"]
-    for doc in documents:
-        part = signed[signed["object"] == doc]
-        for code in states:
-            extra[f"signed_{doc}_{code}"] = by_year_end(part[part["subject"] == code])
-    settled = ev[ev["kind"] == "border_treaty_signed"]
-    clashes = ev[(ev["kind"] == "border_clash") & (ev["object"] == "major")]
-    clash_years = clashes.assign(year=pd.to_datetime(clashes["date"]).dt.year)
-    lines = result.scenario.borders
-    for pair in pairs:
-        if pair in lines and lines[pair].progress >= 1.0:  # settled from the start
-            extra[f"settled_{pair}"] = np.ones(len(keys))
-        else:
-            extra[f"settled_{pair}"] = by_year_end(settled[settled["subject"] == pair])
-        hit = set(
-            zip(
-                clash_years.loc[clash_years["subject"] == pair, "run"],
-                clash_years.loc[clash_years["subject"] == pair, "year"],
-                strict=True,
-            )
-        )
-        extra[f"major_clash_{pair}"] = np.array(
-            [float((r, y) in hit) for r, y in zip(keys["run"], keys["year"], strict=True)]
-        )
-    panel = result.panel
-    if len(panel):
-        disposition = panel.pivot_table(
-            index=["run", "year"], columns="state", values="disposition", aggfunc="first"
-        )
-        rows = pd.MultiIndex.from_frame(keys)
-        for code in result.scenario.states:
-            if code in disposition.columns:
-                extra[f"disposition_{code}"] = disposition[code].reindex(rows).to_numpy(dtype=float)
-    out = pd.concat([table.reset_index(drop=True), pd.DataFrame(extra)], axis=1)
-    return _with_measures(out, result, pairs)
-
-
-_STAGE_LEVEL = {"open": 0.0, "delimited": 1.0, "demarcated": 2.0}
-
-
-def _with_measures(out: pd.DataFrame, result: Result, pairs: Sequence[str]) -> pd.DataFrame:
-    """The outcome table joined with the format's measures, each line's stage and
-    incidents, and each state's C5+X attendance (run and year keys)."""
-    years = result.years
-    if out.empty:
-        return out
-    fmt = format_measures(result.events, result.scenario, years).drop(columns="seed")
-    out = out.merge(fmt, on=["run", "year"], how="left")
-    lines = border_lines(result.events, result.scenario, years)
-    lines = lines[lines["pair"].isin(list(pairs))]
-    if len(lines):
-        wide = lines.assign(stage=lines["stage"].map(_STAGE_LEVEL)).pivot_table(
-            index=["run", "year"], columns="pair", values=["stage", "incidents"]
-        )
-        wide.columns = [f"{col[0]}_{col[1]}" for col in wide.columns]
-        out = out.merge(wide.reset_index(), on=["run", "year"], how="left")
-    aligned = alignment(result.events, result.panel, result.scenario, years)
-    if len(aligned):
-        heads = aligned.pivot_table(index=["run", "year"], columns="state", values="c5x_heads")
-        heads.columns = [f"c5x_heads_{c}" for c in heads.columns]
-        out = out.merge(heads.reset_index(), on=["run", "year"], how="left")
-    return out
+    """One row per run and year: the columns of :func:`casim.model.outcomes.outcome_table`
+    (index, components, trade, signed_<doc>_<state>, settled_<pair>, major_clash_<pair>,
+    disposition_<state> when the panel was kept, the format's measures, stage_<pair>,
+    incidents_<pair>, c5x_heads_<state>)."""
+    return outcomes.outcome_table(
+        result.events, result.panel, result.index, result.scenario, documents, pairs
+    )
 
 
 def paired_differences(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,9 @@
 """What one run of a sweep keeps: a flat row of numbers read off its record.
 
-Pure Python over the run's rows (no pandas): this is on the hot path of every sweep.
+Pure Python over the run's rows (no pandas): this is on the hot path of every sweep. The
+one exception is ``measures``: when a plan names any, they are read through the outcome
+table ``casim compare`` compares (:func:`casim.model.outcomes.outcome_table`, pandas,
+imported only then), so a measure has one formula.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from functools import cached_property
 from casim.log import RECORD_KINDS, RunRecord
 from casim.model.indicators import COMPONENTS
 from casim.record import EventIndex, Question, RecordRow, answer, brier_by_kind
+from casim.scenario.schema import Scenario
 
 __all__ = ["OutputPlan"]
 
@@ -33,6 +37,12 @@ class OutputPlan:
     settlements: tuple[str, ...]
     record: tuple[Question, ...] = ()  # a row with no outcome is answered, not scored
     answers: bool = False  # also answer_<row id>: 0, 1, or NaN when the question does not arise
+    measures: tuple[str, ...] = ()  # <measure>_<year>: columns of the outcome table
+
+    @property
+    def needs_panel(self) -> bool:
+        """Whether a measure is read off the panel (which the run must then keep)."""
+        return any(m.startswith("disposition_") for m in self.measures)
 
     @cached_property
     def record_kinds(self) -> list[str]:
@@ -44,6 +54,7 @@ class OutputPlan:
         cols = [f"index_{y}" for y in self.years]
         if self.components:
             cols += [f"{c}_{y}" for y in self.years for c in COMPONENTS]
+        cols += [f"{m}_{y}" for y in self.years for m in self.measures]
         cols += [f"n_{_slug(k)}" for k in self.event_counts]
         cols += [f"signed_{d}" for d in self.signatures]
         cols += [f"settled_{p}" for p in self.settlements]
@@ -62,9 +73,14 @@ class OutputPlan:
             wanted.setdefault(kind, []).append((key, obj))
         return wanted
 
-    def values(self, rec: RunRecord) -> list[float]:
-        """The row of one run, in the order of :attr:`columns`."""
+    def values(self, rec: RunRecord, scenario: Scenario | None = None) -> list[float]:
+        """The row of one run, in the order of :attr:`columns` (``scenario``, the one the
+        run ran, is needed for ``measures``)."""
         out = self._index_values(rec)
+        if self.measures:
+            if scenario is None:
+                raise ValueError("OutputPlan.values: measures need the run's scenario")
+            out += self._measure_values(rec, scenario)
         out += self._event_values(rec)
         if self.record:
             out += self._record_values(rec)
@@ -83,6 +99,25 @@ class OutputPlan:
                 for j in range(len(COMPONENTS)):
                     value = row[_IX_FIRST_COMPONENT + j] if row else math.nan
                     out.append(float(value))  # type: ignore[arg-type]
+        return out
+
+    def _measure_values(self, rec: RunRecord, scenario: Scenario) -> list[float]:
+        """<measure>_<year> from the outcome table of the run (NaN for a year not run)."""
+        from casim.api import frames
+        from casim.model.outcomes import outcome_table
+
+        events, panel, index = frames(scenario, [rec])
+        table = outcome_table(
+            events, panel, index, scenario, list(scenario.documents), list(scenario.borders)
+        )
+        by_year = {int(y): i for i, y in enumerate(table["year"])}
+        columns = {m: table[m].to_numpy(dtype=float) if m in table else None for m in self.measures}
+        out: list[float] = []
+        for y in self.years:
+            i = by_year.get(y)
+            for m in self.measures:
+                col = columns[m]
+                out.append(math.nan if i is None or col is None else float(col[i]))
         return out
 
     def _event_values(self, rec: RunRecord) -> list[float]:

@@ -69,6 +69,7 @@ def plan_outputs(exp: Experiment) -> OutputPlan:
         settlements=tuple(o.settlements),
         record=exp.record,
         answers=o.answers,
+        measures=tuple(o.measures),
     )
 
 
@@ -81,13 +82,15 @@ def payload_for(
 ) -> Payload:
     """What the workers of a sweep of ``exp`` need (``replicates`` overrides the file's:
     benchmarks and tests run one point's replicates in a single chunk)."""
+    outputs = plan if plan is not None else plan_outputs(exp)
     return Payload(
         scenario=exp.scenario,
         design=design if design is not None else build_design(exp),
-        outputs=plan if plan is not None else plan_outputs(exp),
+        outputs=outputs,
         seed=exp.spec.seed,
         replicates=replicates if replicates is not None else exp.spec.replicates,
         common_random_numbers=exp.spec.design.common_random_numbers,
+        keep_panel=outputs.needs_panel,
         mechanisms=exp.mechanisms,
     )
 

@@ -24,6 +24,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from casim.experiment.overrides import PathError, apply_values, leaves
 from casim.log import EventKind
 from casim.mechanisms import Mechanism, kinds_of, mechanism_names
+from casim.model.indicators import COMPONENTS
+from casim.model.outcome_columns import FORMAT_MEASURES, outcome_names
 from casim.record import RecordRow, check_record, load_record
 from casim.scenario.errors import ScenarioError, format_found
 from casim.scenario.load import load_scenario, load_toml, raise_validation, with_window
@@ -147,6 +149,12 @@ class OutputsSpec(_Strict):
     settlements: list[str] = Field(
         default_factory=list,
         description="settled_<pair>: year of the border treaty (NaN when none in the run)",
+    )
+    measures: list[str] = Field(
+        default_factory=list,
+        description="<measure>_<year> columns for each index year: any outcome casim compare "
+        "compares but the index and its components (e.g. regularity, heads_present, trade_bn, "
+        "documents_in_force, stage_KGZ-TJK, signed_ca_2040_TKM, c5x_heads_KAZ)",
     )
     record: str | None = Field(
         None,
@@ -439,4 +447,24 @@ def _check_outputs(
             raise ScenarioError(
                 path, f"outputs.settlements[{i}]", "a border pair of the scenario", repr(pair)
             )
+    accepted = set(measure_names(scenario))
+    for i, name in enumerate(o.measures):
+        if name not in accepted:
+            sample = ", ".join(
+                [*FORMAT_MEASURES[:3], "trade_bn", "stage_<pair>", "signed_<doc>_<state>", "..."]
+            )
+            raise ScenarioError(
+                path, f"outputs.measures[{i}]", f"a measure name ({sample})", format_found(name)
+            )
+    dupes = sorted({m for m in o.measures if o.measures.count(m) > 1})
+    if dupes:
+        raise ScenarioError(path, "outputs.measures", "each measure once", format_found(dupes[0]))
     return years
+
+
+def measure_names(scenario: Scenario) -> list[str]:
+    """The names ``outputs.measures`` accepts: the outcome columns of ``casim compare``
+    for the scenario, but the index and its components (``index_years``, ``components``)."""
+    skip = {*COMPONENTS, "index"}
+    names = outcome_names(scenario, list(scenario.documents), list(scenario.borders))
+    return [n for n in names if n not in skip]

@@ -84,9 +84,8 @@ def run_chunk(payload: Payload, chunk: Chunk, cache: _PointCache | None = None) 
                 panel=payload.keep_panel,
                 mechanisms=payload.mechanisms,
             ).run()
-            rows.append(
-                (point, replicate, payload.seed, *params, *payload.outputs.values(rec), None)
-            )
+            values = payload.outputs.values(rec, scenario)
+            rows.append((point, replicate, payload.seed, *params, *values, None))
         except Exception as err:  # recorded; the sweep goes on
             line = " ".join(f"{type(err).__name__}: {err}".split())
             where = traceback.extract_tb(err.__traceback__)[-1]

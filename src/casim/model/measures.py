@@ -25,11 +25,13 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from casim.model.outcome_columns import FORMAT_MEASURES
 from casim.scenario.schema import Scenario
 
 __all__ = [
     "DYAD_KEYS",
     "DYAD_MEASURES",
+    "FORMAT_MEASURES",
     "STAGES",
     "alignment",
     "border_lines",
