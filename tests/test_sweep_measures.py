@@ -3,6 +3,8 @@ runs, unknown names refused at load, and columns ``casim analyze`` takes as outp
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,7 @@ import casim
 from casim.analysis.compare import compare_scenarios, outcome_table
 from casim.cli import main
 from casim.experiment import load_experiment, sweep
-from casim.model.outcome_columns import outcome_names
+from casim.model.run_measures import outcome_names
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORY = (ROOT / "scenarios" / "history.toml").as_posix()
@@ -130,3 +132,12 @@ outputs = ["regularity_2026", "stage_KGZ-TJK_2026"]
     assert len(summary) == 2
     assert summary["regularity_2026_n"].eq(1).all()
     assert summary["stage_KGZ-TJK_2026_mean"].between(0, 2).all()
+
+
+def test_a_sweep_worker_reads_measures_without_pandas() -> None:
+    code = (
+        "import sys, casim.experiment.worker, casim.experiment.spec; "
+        "assert 'pandas' not in sys.modules, 'pandas imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

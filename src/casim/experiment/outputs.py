@@ -1,25 +1,28 @@
 """What one run of a sweep keeps: a flat row of numbers read off its record.
 
 Pure Python over the run's rows (no pandas): this is on the hot path of every sweep. The
-one exception is ``measures``: when a plan names any, they are read through the outcome
-table ``casim compare`` compares (:func:`casim.model.outcomes.outcome_table`, pandas,
-imported only then), so a measure has one formula.
+``measures`` come from :func:`casim.model.run_measures.outcome_rows`, the function the
+outcome table of ``casim compare`` is built from, so a measure has one formula.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 from casim.log import RECORD_KINDS, RunRecord
-from casim.model.indicators import COMPONENTS
+from casim.model.indicators import COMPONENTS, panel_columns
+from casim.model.run_measures import events_of, outcome_rows
 from casim.record import EventIndex, Question, RecordRow, answer, brier_by_kind
 from casim.scenario.schema import Scenario
 
 __all__ = ["OutputPlan"]
 
 _IX_YEAR, _IX_FIRST_COMPONENT, _IX_INDEX = 2, 4, -1
+_PANEL_STATE, _PANEL_FIRST = 3, 4  # panel rows: run, seed, year, state, *panel_columns
 
 
 def _slug(text: str) -> str:
@@ -102,22 +105,32 @@ class OutputPlan:
         return out
 
     def _measure_values(self, rec: RunRecord, scenario: Scenario) -> list[float]:
-        """<measure>_<year> from the outcome table of the run (NaN for a year not run)."""
-        from casim.api import frames
-        from casim.model.outcomes import outcome_table
-
-        events, panel, index = frames(scenario, [rec])
-        table = outcome_table(
-            events, panel, index, scenario, list(scenario.documents), list(scenario.borders)
+        """<measure>_<year> from the outcome rows of the run (NaN for a year not run, or a
+        state's disposition while it is no participant)."""
+        names = [*COMPONENTS, "trade_bn", "index"]
+        index: dict[int, dict[str, float]] = {}
+        for row in rec.index:
+            values = cast("Sequence[float]", row[_IX_FIRST_COMPONENT:])
+            index[cast("int", row[_IX_YEAR])] = dict(zip(names, values, strict=True))
+        disposition: dict[tuple[int, str], float] = {}
+        if rec.panel:
+            at = _PANEL_FIRST + panel_columns(scenario).index("disposition")
+            for row in rec.panel:
+                key = (cast("int", row[_IX_YEAR]), cast("str", row[_PANEL_STATE]))
+                disposition[key] = cast("float", row[at])
+        table = outcome_rows(
+            events_of(rec.events),
+            index,
+            disposition,
+            scenario,
+            list(scenario.documents),
+            list(scenario.borders),
         )
-        by_year = {int(y): i for i, y in enumerate(table["year"])}
-        columns = {m: table[m].to_numpy(dtype=float) if m in table else None for m in self.measures}
+        by_year = dict(zip(index, table, strict=True))
         out: list[float] = []
         for y in self.years:
-            i = by_year.get(y)
-            for m in self.measures:
-                col = columns[m]
-                out.append(math.nan if i is None or col is None else float(col[i]))
+            found = by_year.get(y, {})
+            out += [float(found.get(m, math.nan)) for m in self.measures]
         return out
 
     def _event_values(self, rec: RunRecord) -> list[float]:

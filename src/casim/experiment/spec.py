@@ -25,7 +25,7 @@ from casim.experiment.overrides import PathError, apply_values, leaves
 from casim.log import EventKind
 from casim.mechanisms import Mechanism, kinds_of, mechanism_names
 from casim.model.indicators import COMPONENTS
-from casim.model.outcome_columns import FORMAT_MEASURES, outcome_names
+from casim.model.run_measures import FORMAT_MEASURES, outcome_names
 from casim.record import RecordRow, check_record, load_record
 from casim.scenario.errors import ScenarioError, format_found
 from casim.scenario.load import load_scenario, load_toml, raise_validation, with_window

@@ -25,7 +25,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from casim.model.outcome_columns import FORMAT_MEASURES
+from casim.model.run_measures import (
+    FORMAT_MEASURES,
+    Event,
+    alignment_rows,
+    border_rows,
+    document_scope,
+    format_rows,
+)
 from casim.scenario.schema import Scenario
 
 __all__ = [
@@ -71,23 +78,25 @@ def _runs(events: pd.DataFrame) -> list[tuple[int, int]]:
     return [(int(r), int(s)) for r, s in zip(pairs["run"], pairs["seed"], strict=True)]
 
 
+def by_run(events: pd.DataFrame) -> list[tuple[int, int, list[Event]]]:
+    """(run, seed, its events in log order) for each run of the log, in run order."""
+    ev = _with_year(events)
+    runs = _runs(ev)
+    grouped: dict[int, list[Event]] = {run: [] for run, _ in runs}
+    for run, year, kind, subject, obj, outcome in zip(
+        ev["run"], ev["year"], ev["kind"], ev["subject"], ev["object"], ev["outcome"], strict=True
+    ):
+        grouped[int(run)].append(Event(int(year), kind, subject, obj, outcome))
+    return [(run, seed, grouped[run]) for run, seed in runs]
+
+
 def _document_scope(ev: pd.DataFrame, scenario: Scenario) -> dict[tuple[int, str], list[str]]:
-    """(run, document) -> issue dimensions: the scenario's scope for a declared document,
-    the dimensions its proposal names for a generated one."""
-    scope: dict[tuple[int, str], list[str]] = {}
-    proposed = ev[ev["kind"] == "document_proposed"]
-    for run, doc, outcome in zip(
-        proposed["run"], proposed["object"], proposed["outcome"], strict=True
-    ):
-        spec = scenario.documents.get(doc)
-        dims = list(spec.scope) if spec is not None else outcome.split("+")
-        scope[(int(run), doc)] = [d for d in dims if d in scenario.dimensions]
-    for run, doc in ev.loc[ev["kind"] == "document_opened", ["run", "object"]].itertuples(
-        index=False
-    ):
-        if (int(run), doc) not in scope and doc in scenario.documents:
-            scope[(int(run), doc)] = list(scenario.documents[doc].scope)
-    return scope
+    """(run, document) -> issue dimensions (:func:`casim.model.run_measures.document_scope`)."""
+    return {
+        (run, doc): dims
+        for run, _, mine in by_run(ev)
+        for doc, dims in document_scope(mine, scenario).items()
+    }
 
 
 def format_measures(
@@ -98,37 +107,12 @@ def format_measures(
     of the members whose head attended that year's meetings), documents_opened and
     documents_in_force (so far), scope (share of the scenario's issue dimensions covered
     by a document in force), members (participants at the year's end)."""
-    ev = _with_year(events)
-    scope = _document_scope(ev, scenario)
-    rows = []
-    for run, seed in _runs(ev):
-        mine = ev[ev["run"] == run]
-        held_by_year = mine[mine["kind"] == "summit_held"].groupby("year").size()
-        attended = mine[(mine["kind"] == "summit_attended") & (mine["object"] == "head")]
-        joins = mine[mine["kind"] == "participant_join"]
-        opened = mine[mine["kind"] == "document_opened"]
-        in_force = mine[mine["kind"] == "treaty_in_force"]
-        for year in years:
-            held = [min(1, int(held_by_year.get(y, 0))) for y in range(year - window + 1, year + 1)]
-            members = set(scenario.participants) | set(joins.loc[joins["year"] <= year, "subject"])
-            heads = set(attended.loc[attended["year"] == year, "subject"]) & members
-            docs = set(in_force.loc[in_force["year"] <= year, "object"])
-            dims = {d for doc in docs for d in scope.get((run, doc), [])}
-            rows.append(
-                {
-                    "run": run,
-                    "seed": seed,
-                    "year": year,
-                    "held": int(held_by_year.get(year, 0)),
-                    "regularity": sum(held) / window,
-                    "heads_present": len(heads) / len(members) if held[-1] else 0.0,
-                    "documents_opened": int((opened["year"] <= year).sum()),
-                    "documents_in_force": len(docs),
-                    "scope": len(dims) / len(scenario.dimensions),
-                    "members": len(members),
-                }
-            )
-    return pd.DataFrame(rows)
+    rows = [
+        {"run": run, "seed": seed, "year": year, **row}
+        for run, seed, mine in by_run(events)
+        for year, row in zip(years, format_rows(mine, scenario, years, window), strict=True)
+    ]
+    return pd.DataFrame(rows, columns=["run", "seed", "year", *FORMAT_MEASURES])
 
 
 def treaty_network(events: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -180,39 +164,12 @@ def border_lines(events: pd.DataFrame, scenario: Scenario, years: Sequence[int])
     demarcated at the year's end; a line the scenario starts settled is delimited from the
     start), sections (share of the line agreed so far, 1 once delimited), incidents and
     clashes (minor and major clashes that year)."""
-    ev = _with_year(events)
     rows = []
-    for run, seed in _runs(ev):
-        mine = ev[ev["run"] == run]
-        for pair, line in scenario.borders.items():
-            of = mine[mine["subject"] == pair]
-            signed = of.loc[of["kind"] == "border_treaty_signed", "year"]
-            marked = of.loc[of["kind"] == "border_demarcated", "year"]
-            sections = of[of["kind"] == "border_sections_agreed"]
-            clashes = of[of["kind"] == "border_clash"]
-            for year in years:
-                if len(marked) and marked.min() <= year:
-                    stage = "demarcated"
-                elif line.progress >= 1.0 or (len(signed) and signed.min() <= year):
-                    stage = "delimited"
-                else:
-                    stage = "open"
-                agreed = sections.loc[sections["year"] <= year, "outcome"]
-                share = float(agreed.iloc[-1]) if len(agreed) else line.progress
-                this_year = clashes[clashes["year"] == year]
-                rows.append(
-                    {
-                        "run": run,
-                        "seed": seed,
-                        "year": year,
-                        "pair": pair,
-                        "stage": stage,
-                        "sections": 1.0 if stage != "open" else min(1.0, share),
-                        "incidents": int((this_year["object"] == "minor").sum()),
-                        "clashes": int((this_year["object"] == "major").sum()),
-                    }
-                )
-    return pd.DataFrame(rows)
+    for run, seed, mine in by_run(events):
+        for row in border_rows(mine, scenario, years):
+            rows.append({"run": run, "seed": seed, "year": row["year"], **row})
+    columns = ["run", "seed", "year", "pair", "stage", "sections", "incidents", "clashes"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def dyads(
@@ -274,43 +231,17 @@ def alignment(
     that year), c5x_heads (of them, those the state's head attended), blocs (blocs it is a
     full member of at the year's end), observer (blocs it observes), then pull_<partner>
     from the panel (empty without a panel row)."""
-    ev = _with_year(events)
     partners = list(scenario.partners)
-    pull: dict[tuple[int, int, str], list[float]] = {}
+    pull: dict[int, dict[tuple[int, str], list[float]]] = {}
     if len(panel):
         cols = [f"pull_{p}" for p in partners]
         for run, year, state, *values in panel[["run", "year", "state", *cols]].itertuples(
             index=False
         ):
-            pull[(int(run), int(year), state)] = [float(v) for v in values]
+            pull.setdefault(int(run), {})[(int(year), state)] = [float(v) for v in values]
     rows = []
-    for run, seed in _runs(ev):
-        mine = ev[ev["run"] == run]
-        summits = mine[mine["kind"] == "partner_summit"].groupby("year").size()
-        went = mine[(mine["kind"] == "partner_summit_attended") & (mine["object"] == "head")]
-        went_by = went.groupby(["subject", "year"]).size()
-        joins = mine[mine["kind"] == "bloc_join"]
-        for year in years:
-            for code in scenario.states:
-                full = {b for b, bloc in scenario.blocs.items() if code in bloc.members}
-                watch = {b for b, bloc in scenario.blocs.items() if code in bloc.observers}
-                mine_joins = joins[(joins["subject"] == code) & (joins["year"] <= year)]
-                for bloc, how in zip(mine_joins["object"], mine_joins["outcome"], strict=True):
-                    (full if how == "member" else watch).add(bloc)
-                    if how == "member":
-                        watch.discard(bloc)
-                values = pull.get((run, year, code), [float("nan")] * len(partners))
-                rows.append(
-                    {
-                        "run": run,
-                        "seed": seed,
-                        "year": year,
-                        "state": code,
-                        "c5x_summits": int(summits.get(year, 0)),
-                        "c5x_heads": int(went_by.get((code, year), 0)),
-                        "blocs": len(full),
-                        "observer": len(watch),
-                        **{f"pull_{p}": v for p, v in zip(partners, values, strict=True)},
-                    }
-                )
-    return pd.DataFrame(rows)
+    for run, seed, mine in by_run(events):
+        for row in alignment_rows(mine, pull.get(run, {}), scenario, years):
+            rows.append({"run": run, "seed": seed, **row})
+    columns = ["run", "seed", "year", "state", "c5x_summits", "c5x_heads", "blocs", "observer"]
+    return pd.DataFrame(rows, columns=[*columns, *(f"pull_{p}" for p in partners)])
