@@ -385,7 +385,8 @@ def test_a_prior_weight_keeps_the_fit_near_the_sourced_values(tmp_path: Path) ->
     low, high = np.array([0.1, 0.5]), np.array([0.9, 2.0])
     base = load_scenario(ROOT / "scenarios" / "history.toml").parameters.borders.negotiation_rate
     values = points[["negotiation_rate", "escalation"]].to_numpy(dtype=float)
-    expected = ((values - [base, 1.0]) / (high - low)) ** 2
+    centre = np.clip([base, 1.0], low, high)  # the base value, within the range
+    expected = ((values - centre) / (high - low)) ** 2
     penalty = prior_penalty(cal.exp, values, low, high)
     assert penalty == pytest.approx(expected.mean(axis=1))
     assert points["objective"].to_numpy() == pytest.approx(points["brier"] + 10 * penalty)
