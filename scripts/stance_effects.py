@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -29,7 +30,7 @@ import pandas as pd
 
 from casim.analysis.compare import compare_scenarios
 from casim.scenario.load import load_scenario
-from casim.scenario.schema import BorderTreaty, Scenario, TreatySigned
+from casim.scenario.schema import BorderTreaty, LeaderChange, Scenario, TreatySigned
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORY = ROOT / "scenarios" / "history.toml"
@@ -53,13 +54,13 @@ class Case:
     pin: str = "2022-12-31"  # pin and known dates of both variants
 
 
-def _stance(state: str, field: str, value: float, key: str | None = None) -> str:
+def _stance(state: str, field: str, value: float, key: str | None = None, date: str = FROM) -> str:
     key_line = f'key = "{key}"\n' if key else ""
     return (
         "[[events]]\n"
         f'id = "stance_{state}_{field}{"_" + key if key else ""}"\n'
         'kind = "stance_change"\n'
-        f"date = {FROM}\n"
+        f"date = {date}\n"
         f'state = "{state}"\n'
         f'field = "{field}"\n'
         f"{key_line}"
@@ -104,8 +105,24 @@ def signed_by_pin(scenario: Scenario) -> set[str]:
     }
 
 
+def _after_turn(scenario: Scenario, state: str) -> str:
+    """The day after the state's last leader before the branch turns to his own line (a
+    disposition set earlier is the inherited one, and the turn replaces it), or FROM."""
+    changes = [
+        e.date
+        for e in scenario.events
+        if isinstance(e, LeaderChange) and e.state == state and e.date <= PIN
+    ]
+    if not changes:
+        return FROM
+    days = scenario.parameters.leaders.consolidation_days
+    turn = max(changes) + dt.timedelta(days=math.ceil(days) + 1)
+    return max(turn, dt.date.fromisoformat(FROM)).isoformat()
+
+
 def cases(scenario: Scenario) -> list[Case]:
     """The stances the mission names, each with the outcome it must move."""
+    tkm_turned = _after_turn(scenario, "TKM")
     out = [
         Case(
             "Turkmenistan's neutrality 0.1 -> 0.99",
@@ -125,12 +142,12 @@ def cases(scenario: Scenario) -> list[Case]:
             2027,
             -1,
             "Tajikistan signed the Friendship Treaty by 2027",
-            0.2,
+            0.15,
         ),
         Case(
-            "Turkmenistan's leader's disposition 0.2 -> 0.9",
-            _stance("TKM", "disposition", 0.2),
-            _stance("TKM", "disposition", 0.9),
+            "Turkmenistan's leader's disposition 0.2 -> 0.9 (once he has turned)",
+            _stance("TKM", "disposition", 0.2, date=tkm_turned),
+            _stance("TKM", "disposition", 0.9, date=tkm_turned),
             "treaties",
             2027,
             +1,
