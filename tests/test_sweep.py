@@ -118,6 +118,10 @@ index_years = "all"
         assert np.allclose(mine.to_numpy().ravel(), theirs.to_numpy())
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
 def test_killed_sweep_resumes_to_the_uninterrupted_rows(
     experiment: Write, tmp_path: Path, how: signal.Signals
@@ -131,7 +135,13 @@ def test_killed_sweep_resumes_to_the_uninterrupted_rows(
     cut = tmp_path / "cut"
     cmd = [sys.executable, "-m", "casim", "sweep", str(path), "--out", str(cut)]
     proc = subprocess.Popen(
-        cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        cmd,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        # Ctrl-C as at a terminal, even when the tests run where SIGINT is ignored (a
+        # background job inherits SIG_IGN, and Python then never raises KeyboardInterrupt)
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 60
     while len(list((cut / "results").glob("chunk-*.parquet"))) < 4:
