@@ -318,12 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only:
         chosen = [e for e in chosen if any(name in e.label for name in args.only)]
     results = table(chosen, args.runs, args.seed, args.jobs, args.horizon)
-    branch = {
-        e.label: str(f["branch"].iloc[0])
-        if len(f)
-        else resolved_window(load_scenario(e.other))[0].isoformat()
-        for e, f in results
-    }
+    branch = {e.label: resolved_window(load_scenario(e.other))[0].isoformat() for e in chosen}
     if args.csv is not None:
         args.csv.parent.mkdir(parents=True, exist_ok=True)
         frames = [f for _, f in results if len(f)]

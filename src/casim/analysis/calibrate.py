@@ -352,6 +352,13 @@ def _base_value(scenario: Scenario, p: ParameterSpec) -> float:
     return 1.0 if p.op == "scale" else float(next(iter(leaves(scenario, p.path)))[1])
 
 
+def _centre(exp: Experiment, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """The parameters' base values, each clipped to its range: where a search starts, and
+    the centre of its prior."""
+    base = [_base_value(exp.scenario, p) for p in exp.spec.parameters]
+    return np.asarray(np.clip(base, low, high), dtype=float)
+
+
 def prior_penalty(
     exp: Experiment, values: np.ndarray, low: np.ndarray, high: np.ndarray
 ) -> np.ndarray:
@@ -361,7 +368,7 @@ def prior_penalty(
     Gaussian prior centred on the scenario's values, which decides where the record cannot
     (a parameter the rows barely inform stays near its sourced value instead of drifting to
     wherever replicate noise puts the best score)."""
-    base = np.clip([_base_value(exp.scenario, p) for p in exp.spec.parameters], low, high)
+    base = _centre(exp, low, high)
     width = np.where(high > low, high - low, 1.0)
     z = (np.atleast_2d(values) - base) / width
     return np.asarray(np.mean(z * z, axis=1), dtype=float)
@@ -555,8 +562,7 @@ def _run_stages(search: _Search) -> tuple[list[pd.DataFrame], pd.Series]:
     points of every round and the best row of the last stage's final round: the fit."""
     spec, exp, names = search.cal.spec, search.cal.exp, search.names
     blocks = [[names.index(n) for n in b] for b in spec.blocks or [names]]
-    base = [_base_value(exp.scenario, p) for p in exp.spec.parameters]
-    current = np.asarray(np.clip(base, search.low, search.high), dtype=float)
+    current = _centre(exp, search.low, search.high)
     best_row: pd.Series | None = None
     frames: list[pd.DataFrame] = []
     for stage in range(spec.cycles * len(blocks)):

@@ -167,7 +167,7 @@ def border_lines(events: pd.DataFrame, scenario: Scenario, years: Sequence[int])
     rows = []
     for run, seed, mine in by_run(events):
         for row in border_rows(mine, scenario, years):
-            rows.append({"run": run, "seed": seed, "year": row["year"], **row})
+            rows.append({"run": run, "seed": seed, **row})
     columns = ["run", "seed", "year", "pair", "stage", "sections", "incidents", "clashes"]
     return pd.DataFrame(rows, columns=columns)
 

@@ -249,6 +249,7 @@ def outcome_rows(
         (int(r["year"]), str(r["state"])): r["c5x_heads"]
         for r in alignment_rows(events, {}, scenario, years)
     }
+    ordered = sorted(p for p in pairs if p in scenario.borders)
     rows: list[Row] = []
     for i, year in enumerate(years):
         row: Row = {c: index[year][c] for c in (*COMPONENTS, "index", "trade_bn")}
@@ -268,7 +269,6 @@ def outcome_rows(
             if (year, code) in disposition:
                 row[f"disposition_{code}"] = float(disposition[(year, code)])
         row.update(fmt[i])
-        ordered = sorted(p for p in pairs if p in scenario.borders)
         for pair in ordered:
             row[f"incidents_{pair}"] = float(lines[(pair, year)]["incidents"])
         for pair in ordered:
