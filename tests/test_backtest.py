@@ -162,7 +162,16 @@ def test_backtest_fits_forecasts_and_scores_each_origin_out_of_sample(
         # the fit saw only rows closing by the origin, in a hindcast window
         assert load_scenario(here / "fit.toml").name == "fit"
         fitted = json.loads((here / "result.json").read_text(encoding="utf-8"))
-        assert fitted["rows_fitted"] == sum(1 for r in rows if "2016-01-01" < r.end <= origin)
+        closing = [r for r in rows if "2016-01-01" < r.end <= origin]
+        fit_rows = load_record(here / "record.csv")
+        state = [r for r in fit_rows if r.id.startswith("state_")]
+        assert [r for r in fit_rows if not r.id.startswith("state_")] == closing
+        assert fitted["rows_fitted"] == len(closing) + len(state)
+        # the state of the lines at the origin: every derived row ends on it, and the
+        # lines open at it (Kyrgyz-Tajik, and Kazakh-Uzbek until 2022) are 0
+        assert state and all(r.end == origin and r.start == "2016-01-01" for r in state)
+        open_at = {r.subject: r.outcome for r in state if r.kind == "border_treaty_signed"}
+        assert open_at["KGZ-TJK"] == 0 and open_at["KAZ-UZB"] == 0
         text = (here / "calibration.toml").read_text(encoding="utf-8")
         assert f"known_until = {origin}" in text and "pin_until = 2016-01-01" in text
         # the forecast scored the rows after it against baselines from before it

@@ -3,8 +3,11 @@
 A backtest file names a scenario (the prior), a record, origins and a calibration file
 used as a template. For each origin O, in order:
 
-1. **fit** on the record rows that close by O only: the template's calibration (the same
-   parameters, ranges, blocks, search and seed) with its window replaced, either
+1. **fit** on the record rows that close by O only (with ``origin_state``, the default,
+   also on the state of the lines at O read from the scenario's dated events:
+   :mod:`casim.analysis.origin_state`), written to ``OUT/origin-O/record.csv``: the
+   template's calibration (the same parameters, ranges, blocks, search and seed) with its
+   window and record replaced, either
    ``fit = "hindcast"`` (the default: outcomes free from the scenario's start, the
    exogenous drivers known up to O, ``pin_until = start, known_until = until = O``) or
    ``fit = "free"`` (free runs from the start, every driver drawn, ``branch = start,
@@ -38,6 +41,7 @@ from typing import Any, Literal, TextIO
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from casim.analysis.origin_state import STATE_PREFIX, record_text, state_rows
 from casim.experiment.spec import PlainName
 from casim.record import RecordRow, check_record, load_record
 from casim.scenario.errors import ScenarioError
@@ -86,6 +90,12 @@ class BacktestFile(_Strict):
         "hindcast",
         description="hindcast: drivers known up to the origin; free: every driver drawn",
     )
+    origin_state: bool = Field(
+        True,
+        description="the fit also knows the state of the lines at the origin (open or "
+        "settled, a major clash or none), read from the scenario's dated events, as record "
+        "rows from the start to the origin (casim.analysis.origin_state)",
+    )
     forecast: ForecastSpec = Field(default_factory=ForecastSpec)
 
 
@@ -103,6 +113,7 @@ class Backtest:
     template_path: Path
     calibrations: dict[dt.date, dict[str, Any]]  # origin -> the calibration file's table
     until: dt.date
+    fit_records: dict[dt.date, str]  # origin -> the text of the record its fit reads
 
     @property
     def name(self) -> str:
@@ -118,6 +129,7 @@ class Backtest:
             h.update(origin.isoformat().encode())
             portable = {k: v for k, v in table.items() if k not in ("scenario", "outputs")}
             h.update(toml_text(portable).encode())  # the files' contents are hashed above
+            h.update(self.fit_records[origin].encode())
         return h.hexdigest()[:16]
 
 
@@ -195,11 +207,11 @@ def load_backtest(path: str | Path) -> Backtest:
     _check_origins(path, spec.origins, scenario, record, until)
     template = load_toml(template_path)
     calibrations = {
-        o: _derived(template, spec, scenario_path, record_path, scenario.start, o)
-        for o in spec.origins
+        o: _derived(template, spec, scenario_path, scenario.start, o) for o in spec.origins
     }
+    fit_records = {o: _fit_record(spec, scenario, record, o) for o in spec.origins}
     for origin, table in calibrations.items():
-        _check_derived(path, origin, table)
+        _check_derived(path, origin, table, fit_records[origin])
     return Backtest(
         path,
         spec,
@@ -210,7 +222,25 @@ def load_backtest(path: str | Path) -> Backtest:
         template_path,
         calibrations,
         until,
+        fit_records,
     )
+
+
+#: The file beside an origin's derived calibration that holds the record its fit reads.
+FIT_RECORD = "record.csv"
+
+
+def _fit_record(
+    spec: BacktestFile, scenario: Scenario, record: Sequence[RecordRow], origin: dt.date
+) -> str:
+    """The record an origin's fit reads: the rows closing by the origin, and with
+    ``origin_state`` the rows of the state of the lines at it (:func:`state_rows`)."""
+    day = origin.isoformat()
+    rows = [r for r in record if r.end <= day]
+    if spec.origin_state:
+        rows += state_rows(scenario, record, origin)
+    note = f"derived: the state of the line at the origin {day}, from the scenario's events"
+    return record_text(rows, note)
 
 
 def _existing(path: Path, key: str, text: str) -> Path:
@@ -255,12 +285,11 @@ def _derived(
     template: Mapping[str, Any],
     spec: BacktestFile,
     scenario_path: Path,
-    record_path: Path,
     start: dt.date,
     origin: dt.date,
 ) -> dict[str, Any]:
-    """The calibration file of one origin: the template with the backtest's scenario and
-    record, the fit's window, and the overlay ``fit.toml`` beside it."""
+    """The calibration file of one origin: the template with the backtest's scenario, the
+    fit's window, and the record (``record.csv``) and overlay (``fit.toml``) beside it."""
     table: dict[str, Any] = _with_dates(json.loads(json.dumps(template, default=str)), template)
     name = spec.name or "backtest"
     table["name"] = f"{name}_fit_{origin.isoformat()}"
@@ -273,7 +302,7 @@ def _derived(
         table["run"] = {"pin_until": start, "known_until": origin, "until": origin}
     else:
         table["run"] = {"branch": start, "until": origin}
-    table.setdefault("outputs", {})["record"] = record_path.resolve().as_posix()
+    table.setdefault("outputs", {})["record"] = FIT_RECORD  # written beside it
     table.setdefault("calibration", {})["overlay"] = "fit.toml"
     return table
 
@@ -289,12 +318,13 @@ def _with_dates(copy: Any, original: Any) -> Any:
     return copy
 
 
-def _check_derived(path: Path, origin: dt.date, table: Mapping[str, Any]) -> None:
+def _check_derived(path: Path, origin: dt.date, table: Mapping[str, Any], fit_record: str) -> None:
     """Load the derived calibration as ``casim calibrate`` would; a defect names the
     backtest file, the origin and the template's message."""
     from casim.analysis.calibrate import load_calibration
 
     with tempfile.TemporaryDirectory(prefix=".casim-backtest-") as tmp:
+        (Path(tmp) / FIT_RECORD).write_text(fit_record, encoding="utf-8", newline="\n")
         derived = Path(tmp) / "calibration.toml"
         derived.write_text(toml_text(table), encoding="utf-8", newline="\n")
         try:
@@ -409,10 +439,16 @@ def _one_origin(
     from casim.analysis.forecast import forecast, forecast_csv
 
     here.mkdir(parents=True, exist_ok=True)
+    (here / FIT_RECORD).write_text(bt.fit_records[origin], encoding="utf-8", newline="\n")
     derived = here / "calibration.toml"
     derived.write_text(toml_text(bt.calibrations[origin]), encoding="utf-8", newline="\n")
     cal = load_calibration(derived)
-    _say(progress, f"origin {origin}: fitting on {len(cal.exp.record)} rows")
+    derived_rows = sum(r.id.startswith(STATE_PREFIX) for r in cal.exp.record)
+    _say(
+        progress,
+        f"origin {origin}: fitting on {len(cal.exp.record)} rows "
+        f"({derived_rows} of them the state of the lines at the origin)",
+    )
     fit = calibrate(
         cal,
         here / "calibration",
