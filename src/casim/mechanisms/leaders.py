@@ -2,7 +2,8 @@
 
 A new leader takes office on a recorded change (or a drawn one); its own disposition
 applies after ``consolidation_days`` (the predecessor's line holds until then), unless
-another change comes first, and its turn tells the state's objections may have changed.
+another change comes first or a stance change sets the disposition meanwhile (the
+setting then carries into the turn), and its turn tells the state's objections may have changed.
 After ``known_until`` each participant's leader leaves office at its yearly turnover
 hazard, with a successor drawn around the state's ``successor_disposition``; a state that
 is not (yet) a participant draws no change. A ``scheduled``
@@ -91,6 +92,10 @@ class Leaders(Mechanism):
         st = self.world.states[code]
         if st.leaders_seen != seen:  # replaced before it could turn
             return
+        if st.disposition_set_for == seen:
+            # a stance change set this leader's disposition while it consolidated: the
+            # setting, not the disposition drawn or recorded at the change, is its line
+            disposition = st.disposition
         st.disposition = disposition
         st.turn_day = self.kernel.env.now
         self.world.changed()

@@ -1,6 +1,8 @@
 """Stance changes: a scenario sets a state's disposition, neutrality, sovereignty, or its
 position, salience or pull on one key, from a date on; the state may then reconsider the
-documents it deferred (``objection_changed``)."""
+documents it deferred (``objection_changed``). A disposition set while a new leader is
+still consolidating is that leader's: it carries into the leader's turn
+(:mod:`casim.mechanisms.leaders`)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ class Stances(Mechanism):
             getattr(st, e.field)[e.key] = e.value
         else:
             setattr(st, e.field, e.value)
+            if e.field == "disposition":
+                st.disposition_set_for = st.leaders_seen
         self.world.changed()
         label = e.field + (f".{e.key}" if e.key else "")
         self.log("stance_change", e.state, label, f"{e.value:.2f}", origin)

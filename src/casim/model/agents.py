@@ -32,6 +32,9 @@ class StateAgent:
     pull: dict[str, float]
     leaders_seen: int = 1
     turn_day: float | None = None  # day the sitting leader turned to its own line
+    # the leader (its leaders_seen count) in office when a stance change last set the
+    # disposition: a setting made while that leader consolidates carries into its turn
+    disposition_set_for: int | None = None
     experience: float = 0.0  # trust offset on the leader's line (see casim.model.trust)
     experience_day: float = 0.0  # day ``experience`` was last brought up to date
 
