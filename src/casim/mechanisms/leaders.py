@@ -81,6 +81,7 @@ class Leaders(Mechanism):
         st = self.world.states[code]
         st.leader = leader
         st.leaders_seen += 1
+        st.office_day = self.kernel.env.now
         self.log("leader_change", code, leader, f"{disposition:.2f}", origin)
         wait = self.scenario.parameters.leaders.consolidation_days
         if wait > 0:

@@ -395,9 +395,12 @@ def _ease(world: World, pair: str) -> float:
 
 
 def on_tour(world: World, code: str) -> bool:
-    """A leader is on the tour of the neighbours within ``tour_days`` of turning."""
-    turned = world.states[code].turn_day
-    return turned is not None and world.day - turned <= world.scenario.parameters.visits.tour_days
+    """A leader is on the tour of the neighbours within ``tour_days`` of taking office: the
+    first visits are protocol and come before the leader's own line (Jeenbekov, in office
+    from 24 Nov 2017, signed the Kazakh-Kyrgyz demarcation at his visit to Astana a month
+    later, 003_8e28220262afb2d3.txt; Mirziyoyev's round ran from Sep 2016 to Mar 2018)."""
+    took = world.states[code].office_day
+    return took is not None and world.day - took <= world.scenario.parameters.visits.tour_days
 
 
 def visit_rate(world: World, pair: str) -> float:
