@@ -11,7 +11,7 @@ import pytest
 
 from casim.analysis.scoring import before_origin, origin_climatology, persistence
 from casim.cli import main
-from casim.record import RecordRow
+from casim.record import RecordRow, load_record
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "records" / "record_2016_2022.csv"
@@ -402,3 +402,27 @@ def test_the_shipped_backtest_loads_and_fits_each_origin_on_earlier_rows_only() 
             "known_until": origin,
             "until": origin,
         }
+
+
+def test_each_origin_fits_the_rows_closing_by_it_and_the_state_of_the_lines_unless_told_not(
+    tmp_path: Path,
+) -> None:
+    from casim.analysis.backtest import load_backtest
+
+    bt = load_backtest(ROOT / "experiments" / "backtest_rolling.toml")
+    assert bt.spec.origin_state
+    for origin, text in bt.fit_records.items():
+        day = origin.isoformat()
+        path = tmp_path / f"{day}.csv"
+        path.write_text(text, encoding="utf-8")
+        rows = load_record(path)
+        assert all(r.end <= day for r in rows)
+        assert any(r.id.startswith("state_") for r in rows)
+    # origin_state = false: the record's rows closing by the origin, nothing else
+    (tmp_path / "cal.toml").write_text(_TINY_CALIBRATION, encoding="utf-8")
+    plain = _backtest_file(tmp_path, origins="2018-12-31", more="origin_state = false\n")
+    bt = load_backtest(plain)
+    text = bt.fit_records[dt.date(2018, 12, 31)]
+    (tmp_path / "plain.csv").write_text(text, encoding="utf-8")
+    rows = load_record(tmp_path / "plain.csv")
+    assert [r.id for r in rows] == [r.id for r in load_record(RECORD) if r.end <= "2018-12-31"]
