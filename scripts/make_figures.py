@@ -1,7 +1,7 @@
 """Regenerate the README's figures of the measures of integration in one command.
 
     python scripts/make_figures.py                 # measures and weights figures
-    python scripts/make_figures.py --sobol --jobs 2   # and the Sobol study (11,264 runs)
+    python scripts/make_figures.py --sobol --jobs 2   # and the Sobol study (15,360 runs)
 
 Runs ``casim run scenarios/history.toml --runs 100 --seed 3`` into a temporary directory,
 draws ``casim plot DIR --kind pairs --kind treaties --kind borders`` and copies them to

@@ -94,7 +94,6 @@ class Borders(Mechanism):
             return
         b.progress = 1.0
         b.settled_day = self.kernel.env.now
-        w.settlements_year += 1
         b.baseline = self.scenario.parameters.borders.settled_tension
         w.set_tension(pair, min(w.tension(pair), b.baseline))
         b.ceasefire_day = None  # the treaty supersedes the ceasefire

@@ -2,19 +2,18 @@
 
 At each 31 December (at the end of the day, after everything else of that day) the
 mechanism writes one panel row per participant and one index row (the components of
-:mod:`casim.model.indicators` and their weighted geometric mean), then grows trade for the
-next year from its documented drivers, never from the index: base growth, plus open-border
-growth times the share of lines settled plus offer growth per investment or corridor
-offer accepted that year, both times the room left below the reference level, plus settlement
-growth per border settled that year, minus the loss per major clash, plus active trade
-shocks. The year's meeting score joins the regularity window; its peaks and counts are
-then reset.
+:mod:`casim.model.indicators` and their weighted geometric mean), then sets trade for the
+next year from its documented drivers, never from the index (:mod:`casim.model.trade`):
+the potential grows with the economies and the investment and corridor offers accepted
+that year; the target is the potential less the border barrier on the lines not settled
+and the cost of the year's major clashes; trade closes a share of its gap to the target,
+plus active trade shocks. The year's meeting score joins the regularity window; its peaks
+and counts are then reset.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 
 from casim.kernel import Proc
@@ -26,12 +25,13 @@ from casim.model.indicators import (
     meeting_score,
     state_row,
 )
+from casim.model.trade import TradeLevel, open_share, year_end
 
 __all__ = ["Yearly"]
 
 
 class Yearly(Mechanism):
-    """Year-end indicators and trade growth."""
+    """Year-end indicators and next year's trade."""
 
     name = "yearly"
 
@@ -47,7 +47,7 @@ class Yearly(Mechanism):
             self._rows(year, dt.date(year, 12, 31) <= pin_date)
 
     def _rows(self, year: int, pinned: bool) -> None:
-        """Append the year's panel and index rows, then grow trade."""
+        """Append the year's panel and index rows, then set next year's trade."""
         w = self.world
         rec = self.sim.record
         if self.sim.keep_panel:
@@ -59,27 +59,22 @@ class Yearly(Mechanism):
             (rec.run, rec.seed, year, pinned, *(comp[c] for c in COMPONENTS), w.trade_bn, index)
         )
         w.meeting_scores.append(meeting_score(w))
-        self._trade(comp)
+        self._trade()
 
-    def _trade(self, comp: dict[str, float]) -> None:
-        """Grow trade for next year and reset the year's peaks and counts."""
+    def _trade(self) -> None:
+        """Move trade toward next year's target and reset the year's peaks and counts."""
         w = self.world
-        trade = self.scenario.parameters.trade
-        majors = sum(b.majors_year for b in w.borders.values())
-        lines = list(w.borders.values())
-        open_share = sum(1 for b in lines if b.settled) / len(lines) if lines else 1.0
-        growth = (
-            trade.base_growth
-            + (trade.open_border_growth * open_share + trade.offer_growth * w.economic_offers_year)
-            * (1.0 - comp["trade"])
-            + trade.settlement_growth * w.settlements_year
-            - trade.clash_loss * majors
-            + w.trade_shock()
+        nxt = year_end(
+            TradeLevel(level_bn=w.trade_bn, potential_bn=w.trade_potential_bn),
+            open_now=open_share(b.settled for b in w.borders.values()),
+            majors=sum(b.majors_year for b in w.borders.values()),
+            offers=w.economic_offers_year,
+            shock=w.trade_shock(),
+            p=self.scenario.parameters.trade,
         )
-        w.trade_bn *= math.exp(growth)
+        w.trade_bn, w.trade_potential_bn = nxt.level_bn, nxt.potential_bn
         for pair, b in w.borders.items():
             b.peak = w.tension(pair)
             b.majors_year = 0
-        w.settlements_year = 0
         w.economic_offers_year = 0
         w.year_meeting_levels = None

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 
 from casim.model.agents import PartnerAgent, StateAgent
+from casim.model.trade import initial_potential, open_share
 from casim.scenario.schema import DocumentSpec, Effect, Scenario
 
 __all__ = [
@@ -145,10 +146,10 @@ class World:
     rotation: list[str] = field(default_factory=list)
     formats_met: dict[str, int] = field(default_factory=dict)  # format -> meetings so far
     trade_bn: float = 0.0
+    trade_potential_bn: float = 0.0  # trade with no border barrier or clash (model/trade.py)
     year_meeting_levels: dict[str, float] | None = None  # levels at this year's meeting
     meeting_scores: list[float] = field(default_factory=list)  # past years' meeting scores
     economic_offers_year: int = 0  # investment and corridor offers accepted this year
-    settlements_year: int = 0
     documents_generated: int = 0
     # code -> [(neighbour, pair)]
     neighbours: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -209,6 +210,11 @@ class World:
         world.founded = scenario.meetings.founded
         world.rotation = list(scenario.meetings.rotation)
         world.trade_bn = scenario.parameters.trade.initial_bn
+        world.trade_potential_bn = initial_potential(
+            world.trade_bn,
+            open_share(b.settled for b in world.borders.values()),
+            scenario.parameters.trade,
+        )
         return world
 
     # ------------------------------------------------------------------ caching

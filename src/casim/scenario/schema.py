@@ -539,23 +539,28 @@ class PartnerParams(Sourced):
 
 class TradeParams(Sourced):
     initial_bn: float = param("USD bn", 0.01, 1_000, "intra-regional trade in the start year")
-    base_growth: float = param("1/year", -1, 1, "log growth with no integration")
-    open_border_growth: float = param(
-        "1/year",
-        0,
-        2,
-        "log growth per year times the share of border lines settled (open borders), times "
-        "the room left below ref_high_bn",
+    base_growth: float = param(
+        "1/year", -0.2, 0.3, "log growth of the potential per year (the economies' growth)"
     )
-    offer_growth: float = param(
-        "1/year",
+    offer_gain: float = param(
+        "log",
         0,
-        1,
-        "log growth per investment or corridor offer accepted that year, times the room left "
-        "below ref_high_bn",
+        0.5,
+        "log rise of the potential, for good, per investment or corridor offer accepted",
     )
-    settlement_growth: float = param("1/year", 0, 2, "log growth per border settled that year")
-    clash_loss: float = param("1/year", 0, 2, "log loss per major clash that year")
+    border_barrier: float = param(
+        "log",
+        0,
+        5,
+        "log gap between trade and its potential with every border line unsettled; the gap "
+        "is this times the share of lines not settled",
+    )
+    clash_cost: float = param(
+        "log", 0, 2, "log fall of the year's target level per major clash that year"
+    )
+    adjustment: float = param(
+        "share/year", 0.01, 1, "share of the log gap to the target level closed per year"
+    )
     ref_low_bn: float = param("USD bn", 0, 1_000, "trade level scored 0 in the index")
     ref_high_bn: float = param("USD bn", 0, 10_000, "trade level scored 1 in the index")
 
@@ -713,10 +718,11 @@ class LeaderChange(EventBase):
 class Effect(Frozen):
     """One effect of a shock while it lasts (``tension`` acts once, at the start).
 
-    ``delta`` is a score for disposition, pull and tension, a log growth rate for
-    trade_growth, progress per year on ``pair`` for mediation (outside mediation of a
-    border dispute), a change of ``partner``'s capacity (all states) for capacity, and a
-    change of the ``states``' trust in ``partner`` (1 at the start) for credibility.
+    ``delta`` is a score for disposition, pull and tension, a log change of the trade level
+    at each year end for trade_growth, progress per year on ``pair`` for mediation (outside
+    mediation of a border dispute), a change of ``partner``'s capacity (all states) for
+    capacity, and a change of the ``states``' trust in ``partner`` (1 at the start) for
+    credibility.
     """
 
     target: Literal[
