@@ -128,7 +128,7 @@ def cases(scenario: Scenario) -> list[Case]:
             0.15,
         ),
         Case(
-            "Turkmenistan's leader's disposition 0.2 -> 0.9 (once he has turned)",
+            "Turkmenistan's leader's disposition 0.2 -> 0.9",
             _stance("TKM", "disposition", 0.2),
             _stance("TKM", "disposition", 0.9),
             "treaties",

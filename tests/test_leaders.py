@@ -8,26 +8,41 @@ from collections.abc import Callable
 from pathlib import Path
 
 import casim
+from casim.scenario.schema import LeaderChange
+
+SERDAR = "tkm_leader_2022"  # Serdar Berdimuhamedov took office on 19 Mar 2022
 
 
-def _turned_disposition(path: Path) -> set[str]:
-    """The dispositions logged at Turkmenistan's leader's turn after 2022 (Serdar
-    Berdimuhamedov took office in March 2022 and turns in 2023) in the scenario at
-    ``path``."""
+def _midway(path: Path) -> dt.date:
+    """The day halfway between Serdar Berdimuhamedov's taking office and his turn."""
+    s = casim.load_scenario(path)
+    change = next(e for e in s.events if isinstance(e, LeaderChange) and e.id == SERDAR)
+    days = s.parameters.leaders.consolidation_days
+    return change.date + dt.timedelta(days=int(days / 2))
+
+
+def _turned(path: Path) -> set[str]:
+    """The dispositions logged at Turkmenistan's turn to its 2022 leader's own line, in
+    runs that replay the drivers to 2022 (the leader change on its date)."""
     s = casim.load_scenario(path)
     ev = casim.run(
-        s, seed=3, runs=4, until=dt.date(2024, 12, 31), pin_until=dt.date(2022, 12, 31)
+        s,
+        seed=3,
+        runs=4,
+        until=dt.date(2024, 12, 31),
+        pin_until=dt.date(2016, 1, 1),
+        known_until=dt.date(2022, 12, 31),
     ).events
-    turns = ev[(ev.kind == "leader_turn") & (ev.subject == "TKM") & (ev.date > "2023-01-01")]
+    turns = ev[(ev.kind == "leader_turn") & (ev.subject == "TKM") & (ev.date > "2022-03-19")]
     return set(turns.outcome)
 
 
-def _stance(value: float) -> str:
+def _stance(value: float, day: dt.date) -> str:
     return (
         "[[events]]\n"
         'id = "tkm_disposition"\n'
         'kind = "stance_change"\n'
-        "date = 2023-01-01\n"
+        f"date = {day.isoformat()}\n"
         'state = "TKM"\n'
         'field = "disposition"\n'
         f"value = {value}\n"
@@ -39,7 +54,9 @@ def _stance(value: float) -> str:
 def test_a_disposition_set_while_the_leader_consolidates_carries_into_the_turn(
     overlay: Callable[[str], Path],
 ) -> None:
-    plain = _turned_disposition(overlay(""))
-    assert plain and "0.20" not in plain and "0.90" not in plain  # the recorded one
-    assert _turned_disposition(overlay(_stance(0.2), name="low.toml")) == {"0.20"}
-    assert _turned_disposition(overlay(_stance(0.9), name="high.toml")) == {"0.90"}
+    plain = overlay("")
+    day = _midway(plain)
+    recorded = _turned(plain)
+    assert recorded and "0.20" not in recorded and "0.90" not in recorded
+    assert _turned(overlay(_stance(0.2, day), name="low.toml")) == {"0.20"}
+    assert _turned(overlay(_stance(0.9, day), name="high.toml")) == {"0.90"}
