@@ -53,13 +53,13 @@ class Case:
     pin: str = "2022-12-31"  # pin and known dates of both variants
 
 
-def _stance(state: str, field: str, value: float, key: str | None = None, date: str = FROM) -> str:
+def _stance(state: str, field: str, value: float, key: str | None = None) -> str:
     key_line = f'key = "{key}"\n' if key else ""
     return (
         "[[events]]\n"
         f'id = "stance_{state}_{field}{"_" + key if key else ""}"\n'
         'kind = "stance_change"\n'
-        f"date = {date}\n"
+        f"date = {FROM}\n"
         f'state = "{state}"\n'
         f'field = "{field}"\n'
         f"{key_line}"

@@ -98,7 +98,6 @@ class Leaders(Mechanism):
             # setting, not the disposition drawn or recorded at the change, is its line
             disposition = st.disposition
         st.disposition = disposition
-        st.turn_day = self.kernel.env.now
         self.world.changed()
         if self.scenario.parameters.leaders.consolidation_days > 0:
             self.log("leader_turn", code, st.leader, f"{disposition:.2f}", origin)

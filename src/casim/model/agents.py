@@ -31,7 +31,6 @@ class StateAgent:
     salience: dict[str, float]
     pull: dict[str, float]
     leaders_seen: int = 1
-    turn_day: float | None = None  # day the sitting leader turned to its own line
     office_day: float | None = None  # day the sitting leader took office (None: at the start)
     # the leader (its leaders_seen count) in office when a stance change last set the
     # disposition: a setting made while that leader consolidates carries into its turn
