@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,8 @@ __all__ = [
     "check_record",
     "load_questions",
     "load_record",
+    "question_cells",
+    "record_csv",
 ]
 
 _COLUMNS = ("id", "kind", "subject", "object", "start", "end", "outcome")
@@ -63,6 +66,23 @@ class RecordRow(Question):
     """A question with its outcome: 1 if it happened in the window, else 0."""
 
     outcome: int
+
+
+def question_cells(q: Question) -> list[str]:
+    """A question's cells as a file of the record's format lists them: id, kind, subject,
+    object, start, end."""
+    return [q.id, q.kind, q.subject, q.object, q.start, q.end]
+
+
+def record_csv(rows: Sequence[RecordRow], notes: Callable[[RecordRow], tuple[str, str]]) -> str:
+    """A record file of ``rows``: the record's columns, then ``note`` and ``source`` as
+    ``notes(row)`` gives them; :func:`load_record` reads it back as ``rows``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*_COLUMNS, "note", "source"])
+    for r in rows:
+        writer.writerow([*question_cells(r), r.outcome, *notes(r)])
+    return out.getvalue()
 
 
 def load_record(path: str | Path) -> tuple[RecordRow, ...]:

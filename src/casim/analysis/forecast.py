@@ -43,6 +43,7 @@ from casim.record import (
     Question,
     RecordRow,
     brier_by_kind,
+    question_cells,
 )
 from casim.scenario.errors import ScenarioError
 from casim.scenario.schema import Scenario
@@ -320,12 +321,7 @@ def forecast_csv(fc: Forecast) -> str:
     for i, r in enumerate(fc.rows):
         w.writerow(
             [
-                r.id,
-                r.kind,
-                r.subject,
-                r.object,
-                r.start,
-                r.end,
+                *question_cells(r),
                 r.outcome,
                 f"{fc.probabilities[i]:.6f}",
                 fc.answered[i],

@@ -18,12 +18,10 @@ by O, not from the record's later rows.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Sequence
 
-from casim.record import RecordRow
+from casim.record import RecordRow, record_csv
 from casim.scenario.schema import BorderClash, BorderTreaty, Scenario
 
 __all__ = ["STATE_PREFIX", "record_text", "state_rows"]
@@ -32,7 +30,6 @@ __all__ = ["STATE_PREFIX", "record_text", "state_rows"]
 STATE_PREFIX = "state_"
 
 _KINDS = ("border_treaty_signed", "border_clash_major")
-_COLUMNS = ("id", "kind", "subject", "object", "start", "end", "outcome")
 
 
 def _happened(scenario: Scenario, kind: str, pair: str, origin: dt.date) -> bool:
@@ -82,24 +79,12 @@ def state_rows(scenario: Scenario, record: Sequence[RecordRow], origin: dt.date)
 
 
 def record_text(rows: Sequence[RecordRow], note: str = "") -> str:
-    """A record file (the shared record's columns) of ``rows``; ``note`` fills the note
+    """A record file of ``rows`` (:func:`casim.record.record_csv`); ``note`` fills the note
     column of the rows whose id starts with :data:`STATE_PREFIX`."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*_COLUMNS, "note", "source"])
-    for r in rows:
-        derived = r.id.startswith(STATE_PREFIX)
-        writer.writerow(
-            [
-                r.id,
-                r.kind,
-                r.subject,
-                r.object,
-                r.start,
-                r.end,
-                r.outcome,
-                note if derived else "",
-                "the scenario's dated events" if derived else "",
-            ]
-        )
-    return out.getvalue()
+
+    def notes(r: RecordRow) -> tuple[str, str]:
+        if r.id.startswith(STATE_PREFIX):
+            return note, "the scenario's dated events"
+        return "", ""
+
+    return record_csv(rows, notes)

@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 from casim.analysis.forecast import Forecast, baselines, ensemble_answers, judged
 from casim.analysis.scoring import ensemble_probabilities
-from casim.record import Question, RecordRow
+from casim.record import Question, RecordRow, question_cells
 from casim.scenario.errors import ScenarioError, format_found
 from casim.scenario.reading import read_input_text
 from casim.scenario.schema import Scenario
@@ -149,7 +149,7 @@ def outlook_csv(outlook: Outlook) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(FORECAST_COLUMNS)
     for r, p, n in zip(outlook.rows, outlook.probabilities, outlook.answered, strict=True):
-        w.writerow([r.id, r.kind, r.subject, r.object, r.start, r.end, f"{p:.6f}", n])
+        w.writerow([*question_cells(r), f"{p:.6f}", n])
     return buf.getvalue()
 
 
