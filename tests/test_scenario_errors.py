@@ -100,6 +100,8 @@ def test_rejections(overlay: Overlay, body: str, key: str, found: str) -> None:
             "events[0].disposition",
             "7",
         ),
+        ("kind = 'state_visit'\nhost = 'KAZ'\nguest = 'MARS'", "events[0].guest", "'MARS'"),
+        ("kind = 'state_visit'\nhost = 'KAZ'\nguest = 'KAZ'", "events[0].guest", "'KAZ'"),
         ("kind = 'coup'", "events[0].kind", "'coup'"),
         ("kind = 'summit'\nhost = 'KAZ'\nbogus = 1", "events[0].bogus", "unknown key"),
     ],

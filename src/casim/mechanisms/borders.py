@@ -37,7 +37,13 @@ from casim.mechanisms.base import Handler, Mechanism, Sim
 from casim.mechanisms.ratification import ratify_border
 from casim.model import decisions as dec
 from casim.model import deescalation as dx
-from casim.scenario.schema import BorderClash, BorderSections, BorderTreaty, EventBase
+from casim.scenario.schema import (
+    BorderClash,
+    BorderSections,
+    BorderTreaty,
+    EventBase,
+    StateVisit,
+)
 
 __all__ = ["Borders"]
 
@@ -67,6 +73,7 @@ class Borders(Mechanism):
             BorderTreaty: self._on_treaty,
             BorderClash: self._on_clash,
             BorderSections: self._on_sections,
+            StateVisit: self._on_visit,
         }
 
     def _on_treaty(self, e: BorderTreaty, origin: str) -> None:
@@ -295,24 +302,51 @@ class Borders(Mechanism):
             elif not dec.frozen(w, pair) and dx.ministers_sign(w, pair, ministers):
                 self.settle(pair, "model", "ministers")
 
-    def _visits(self, pair: str) -> Proc:
+    def _visit(self, pair: str, rng: np.random.Generator, origin: str) -> None:
+        """The heads of the pair meet at a visit: tension eases; an agreed line is signed
+        unless a clash froze the talks; otherwise the heads push their commissions on."""
         w = self.world
-        k = self.kernel
         b = w.borders[pair]
-        rng = self.streams(f"visits:{pair}")
+        self._meeting(pair)
+        if dec.frozen(w, pair):
+            self.log("state_visit", pair, "", "frozen", origin)
+        elif b.progress >= 1.0:
+            self.log("state_visit", pair, "", "signed", origin)
+            self.settle(pair, "model", "heads")
+        else:
+            self._pace(pair)
+            self._advance(pair, b.progress + dec.visit_push(w, pair, rng))
+            self.log("state_visit", pair, "", "talks", origin)
 
-        def visit() -> None:
+    def _on_visit(self, e: StateVisit, origin: str) -> None:
+        """A listed visit of one head to the other: on an open line the heads meet as at a
+        visit the model draws (on or before the pin date only tension eases, the record
+        imposing what was signed)."""
+        pair = "-".join(sorted((e.host, e.guest)))
+        b = self.world.borders.get(pair)
+        if b is None or b.settled:
+            return
+        if self.kernel.pinned():
             self._meeting(pair)
-            if dec.frozen(w, pair):
-                self.log("state_visit", pair, "", "frozen")
-            elif b.progress >= 1.0:
-                self.log("state_visit", pair, "", "signed")
-                self.settle(pair, "model", "heads")
-            else:
-                self._pace(pair)
-                self._advance(pair, b.progress + dec.visit_push(w, pair, rng))
-                self.log("state_visit", pair, "", "talks")
+            self.log("state_visit", pair, "", "met", origin)
+            return
+        self._visit(pair, self.streams(f"listed_visits:{pair}"), origin)
 
-        if k.pin_day >= 0:
-            yield k.wait_until(k.pin_day + 1.0)
-        yield from self._arrivals(pair, partial(dec.visit_rate, w, pair), visit, rng)
+    def _visits_from(self) -> float:
+        """The day after which the model draws the heads' visits: the pin date, or, where
+        the scenario lists every visit up to a date, the earlier of that date and the date
+        the drivers are known to (a listed visit is a driver)."""
+        k = self.kernel
+        listed = self.scenario.visits_listed_until
+        if listed is None:
+            return k.pin_day
+        return max(k.pin_day, min(k.known_day, k.day(listed)))
+
+    def _visits(self, pair: str) -> Proc:
+        k = self.kernel
+        rng = self.streams(f"visits:{pair}")
+        start = self._visits_from()
+        if start >= 0:
+            yield k.wait_until(start + 1.0)
+        rate = partial(dec.visit_rate, self.world, pair)
+        yield from self._arrivals(pair, rate, partial(self._visit, pair, rng, "model"), rng)

@@ -51,6 +51,7 @@ __all__ = [
     "SignatureParams",
     "StanceChange",
     "StateSpec",
+    "StateVisit",
     "Summit",
     "SummitPostponed",
     "TradeParams",
@@ -689,6 +690,15 @@ class BorderSections(EventBase):
     share: float = param("share", 0, 1, "share of the line agreed once these sections are")
 
 
+class StateVisit(EventBase):
+    """A bilateral visit of one head of state to another (state, official or working, or a
+    meeting of the two arranged on their border): a driver of the scenario's calendar."""
+
+    kind: Literal["state_visit"]
+    host: str = Field(description="the state visited")
+    guest: str = Field(description="the state whose head travelled")
+
+
 class BorderClash(EventBase):
     kind: Literal["border_clash"]
     pair: str
@@ -785,6 +795,7 @@ Event = (
     | BorderTreaty
     | BorderSections
     | BorderClash
+    | StateVisit
     | LeaderChange
     | Shock
     | PartnerSummit
@@ -828,3 +839,9 @@ class Scenario(Frozen):
     meetings: MeetingSpec
     parameters: Parameters
     events: list[Annotated[Event, Field(discriminator="kind")]] = Field(default_factory=list)
+    visits_listed_until: dt.date | None = Field(
+        None,
+        description="the date up to which the scenario's state_visit events list every "
+        "bilateral visit of the heads of a pair with an open line: up to it (and up to "
+        "known_until) the heads meet at the listed visits and the model draws none of its own",
+    )

@@ -27,6 +27,7 @@ from casim.scenario.schema import (
     Shock,
     Sourced,
     StanceChange,
+    StateVisit,
     Summit,
     SummitPostponed,
     TreatyDeferred,
@@ -334,6 +335,10 @@ def _check_event(s: Scenario, e: EventBase) -> None:
         )
     if isinstance(e, BorderTreaty | BorderClash | BorderSections):
         _need(e.pair in s.borders, (*loc, "pair"), "a border pair of [borders]", repr(e.pair))
+    if isinstance(e, StateVisit):
+        _state_ref(s, loc, e.host, "host")
+        _state_ref(s, loc, e.guest, "guest")
+        _need(e.guest != e.host, (*loc, "guest"), "a state other than the host", repr(e.guest))
     if isinstance(e, LeaderChange | ParticipantJoin | BlocJoin | StanceChange):
         _state_ref(s, loc, e.state, "state")
     if isinstance(e, PartnerSummit):
