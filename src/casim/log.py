@@ -264,8 +264,10 @@ _DECLARED: tuple[EventKind, ...] = (
         "the heads of a pair with an open line met",
         subject="pair",
         object="empty for a bilateral visit, else the format on whose margins they met",
-        outcome="signed (the agreed line), talks (the commissions pushed on), frozen, or met "
-        "(a listed visit on or before the pin date, whose outcomes the record imposes)",
+        outcome="signed (the agreed line, at a bilateral visit), talks (the commissions "
+        "pushed on), agreed (on a summit's margins: the line is agreed, its treaty waits for "
+        "a visit or the ministers), frozen, or met (a listed visit on or before the pin "
+        "date, whose outcomes the record imposes)",
         scenario="state_visit",
         imposed="exogenous",
     ),

@@ -181,7 +181,8 @@ class Borders(Mechanism):
 
     def _on_heads_met(self, fmt: str, levels: dict[str, str]) -> None:
         """Heads both present at a meeting of a format meet on its margins: tension eases,
-        and after the pin date they sign an agreed line or push the commissions on."""
+        and after the pin date they push the commissions on. They sign nothing there: a
+        border treaty is signed at a bilateral visit prepared for it, or by the ministers."""
         w = self.world
         k = self.kernel
         self.sync()
@@ -194,8 +195,7 @@ class Borders(Mechanism):
             if dec.frozen(w, pair):
                 self.log("state_visit", pair, fmt, "frozen")
             elif b.progress >= 1.0:
-                self.log("state_visit", pair, fmt, "signed")
-                self.settle(pair, "model", "heads")
+                self.log("state_visit", pair, fmt, "agreed")
             else:
                 share = self.scenario.parameters.deescalation.margins_share
                 self._pace(pair)
@@ -310,12 +310,14 @@ class Borders(Mechanism):
         self._meeting(pair)
         if dec.frozen(w, pair):
             self.log("state_visit", pair, "", "frozen", origin)
-        elif b.progress >= 1.0:
+            return
+        if b.progress < 1.0:
+            self._pace(pair)
+            self._advance(pair, b.progress + dec.visit_push(w, pair, rng))
+        if b.progress >= 1.0:
             self.log("state_visit", pair, "", "signed", origin)
             self.settle(pair, "model", "heads")
         else:
-            self._pace(pair)
-            self._advance(pair, b.progress + dec.visit_push(w, pair, rng))
             self.log("state_visit", pair, "", "talks", origin)
 
     def _on_visit(self, e: StateVisit, origin: str) -> None:
