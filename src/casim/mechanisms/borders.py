@@ -311,13 +311,12 @@ class Borders(Mechanism):
         if dec.frozen(w, pair):
             self.log("state_visit", pair, "", "frozen", origin)
             return
-        if b.progress < 1.0:
-            self._pace(pair)
-            self._advance(pair, b.progress + dec.visit_push(w, pair, rng))
         if b.progress >= 1.0:
             self.log("state_visit", pair, "", "signed", origin)
             self.settle(pair, "model", "heads")
         else:
+            self._pace(pair)
+            self._advance(pair, b.progress + dec.visit_push(w, pair, rng))
             self.log("state_visit", pair, "", "talks", origin)
 
     def _on_visit(self, e: StateVisit, origin: str) -> None:
