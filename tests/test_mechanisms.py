@@ -21,7 +21,7 @@ def _free(scenario: Scenario, runs: int = 40, seed: int = 3) -> pd.DataFrame:
     return casim.run(scenario, seed=seed, runs=runs, until=UNTIL, **FREE).events
 
 
-def test_a_border_treaty_is_signed_by_heads_at_a_meeting_or_by_ministers(
+def test_a_border_treaty_is_signed_by_heads_at_a_visit_or_by_ministers(
     history: Scenario,
 ) -> None:
     ev = _free(history)
@@ -31,8 +31,13 @@ def test_a_border_treaty_is_signed_by_heads_at_a_meeting_or_by_ministers(
     visits = ev[(ev.kind == "state_visit") & (ev.outcome == "signed")]
     key = ["run", "date", "subject"]
     assert heads[key].reset_index(drop=True).equals(visits[key].reset_index(drop=True))
+    # at a bilateral visit, never on a summit's margins (there an agreed line waits)
+    bilateral = visits.object.isna() | (visits.object == "")
+    assert bilateral.all()
+    margins = ev[(ev.kind == "state_visit") & ev.object.notna() & (ev.object != "")]
+    assert "agreed" in set(margins.outcome) and "signed" not in set(margins.outcome)
     # and never while a clash keeps the talks frozen
-    assert set(ev[ev.kind == "state_visit"].outcome) <= {"signed", "talks", "frozen"}
+    assert set(ev[ev.kind == "state_visit"].outcome) <= {"signed", "talks", "agreed", "frozen"}
 
 
 def test_a_new_leaders_tour_brings_the_settlements_forward(

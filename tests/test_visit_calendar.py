@@ -11,11 +11,12 @@ from pathlib import Path
 import pandas as pd
 
 import casim
+from casim.scenario.schema import BorderTreaty, StateVisit
 
 Overlay = Callable[[str], Path]
 PAIR = "KAZ-TKM"
-# the line all but agreed at the start (its first round of talks closes it), no ministers' signature, no drawn visits: only a
-# heads' meeting can sign it
+# the line all but agreed at the start (its first round of talks closes it), no
+# ministers' signature, no drawn visits: only a heads' meeting can sign it
 AGREED = (
     "[borders.KAZ-TKM]\nprogress = 0.999\n"
     "[parameters.deescalation]\nministers_sign = 0.0\n"
@@ -84,5 +85,29 @@ def test_listed_visits_before_the_pin_date_only_ease_tension(history_path: Path)
     events = casim.run(casim.load_scenario(history_path), runs=2, seed=1).events
     listed = events[(events.kind == "state_visit") & (events.origin == "exogenous")]
     assert not listed.empty and set(listed.outcome) == {"met"}
-    pinned = events[(events.kind == "border_treaty_signed") & (events.date <= pd.Timestamp("2022-12-31"))]
+    pin = pd.Timestamp("2022-12-31")
+    pinned = events[(events.kind == "border_treaty_signed") & (events.date <= pin)]
     assert set(pinned.origin) == {"observed"}
+
+
+def test_the_history_lists_the_visits_at_which_treaties_were_signed(history_path: Path) -> None:
+    """The calendar is complete where the record can check it: every border treaty the
+    heads signed by 2022 falls on a listed visit of the pair (the visit's first or second
+    day), and every listed visit joins two states with a common line."""
+    scenario = casim.load_scenario(history_path)
+    listed = scenario.visits_listed_until
+    assert listed is not None
+    visits: dict[str, list[dt.date]] = {}
+    for e in scenario.events:
+        if isinstance(e, StateVisit):
+            pair = "-".join(sorted((e.host, e.guest)))
+            assert pair in scenario.borders and e.date <= listed
+            visits.setdefault(pair, []).append(e.date)
+    treaties = [
+        e
+        for e in scenario.events
+        if isinstance(e, BorderTreaty) and e.date <= listed and e.signed_by != "ministers"
+    ]
+    assert len(treaties) == 4
+    for t in treaties:
+        assert any(0 <= (t.date - d).days <= 1 for d in visits[t.pair]), t.id
