@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 import casim
+from casim.model.world import pair_key
 from casim.scenario.schema import BorderTreaty, StateVisit
 
 Overlay = Callable[[str], Path]
@@ -100,7 +101,7 @@ def test_the_history_lists_the_visits_at_which_treaties_were_signed(history_path
     visits: dict[str, list[dt.date]] = {}
     for e in scenario.events:
         if isinstance(e, StateVisit):
-            pair = "-".join(sorted((e.host, e.guest)))
+            pair = pair_key(e.host, e.guest)
             assert pair in scenario.borders and e.date <= listed
             visits.setdefault(pair, []).append(e.date)
     treaties = [

@@ -37,6 +37,7 @@ from casim.mechanisms.base import Handler, Mechanism, Sim
 from casim.mechanisms.ratification import ratify_border
 from casim.model import decisions as dec
 from casim.model import deescalation as dx
+from casim.model.world import pair_key
 from casim.scenario.schema import (
     BorderClash,
     BorderSections,
@@ -323,7 +324,7 @@ class Borders(Mechanism):
         """A listed visit of one head to the other: on an open line the heads meet as at a
         visit the model draws (on or before the pin date only tension eases, the record
         imposing what was signed)."""
-        pair = "-".join(sorted((e.host, e.guest)))
+        pair = pair_key(e.host, e.guest)
         b = self.world.borders.get(pair)
         if b is None or b.settled:
             return
