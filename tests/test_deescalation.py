@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from casim.model import decisions as dec
 from casim.model import deescalation as dx
@@ -187,3 +188,42 @@ def test_ministers_sign_at_the_configured_rate(history: Scenario) -> None:
     rng = np.random.default_rng(11)
     share = sum(dx.ministers_sign(w, PAIR, rng) for _ in range(4000)) / 4000
     assert abs(share - w.scenario.parameters.deescalation.ministers_sign) < 0.03
+
+
+def _with_borders(history: Scenario, **values: float) -> Scenario:
+    borders = history.parameters.borders.model_copy(update=values)
+    params = history.parameters.model_copy(update={"borders": borders})
+    return history.model_copy(update={"parameters": params})
+
+
+def test_a_leader_who_came_irregularly_escalates_more_while_new(history: Scenario) -> None:
+    """Rahmon's entry of Nov 1992 has all but worn off by 2016; a leader who has just come
+    by unrest multiplies the escalation by irregular_escalation, half of whose excess is
+    gone after irregular_half_life_days of tenure."""
+    s = _with_borders(history, irregular_escalation=3.0, irregular_half_life_days=1000.0)
+    w = _world(s)
+    w.set_tension(PAIR, 0.9)
+    since = w.states["TJK"].irregular_day
+    assert since is not None and since < -8000  # 19 Nov 1992, before the 2016 start
+    assert w.states["KGZ"].irregular_day is None  # Atambayev was elected
+    assert dec.irregular_factor(w, PAIR) == pytest.approx(1.0 + 2.0 * 0.5 ** (-since / 1000.0))
+    base = dec.major_probability(w, PAIR)
+    w.states["KGZ"].irregular_day = w.day
+    assert dec.irregular_factor(w, PAIR) == pytest.approx(3.0)
+    assert dec.major_probability(w, PAIR) == pytest.approx(min(1.0, 3.0 * base), rel=0.01)
+    w.advance(w.day + 1000.0)
+    assert dec.irregular_factor(w, PAIR) == pytest.approx(2.0, rel=0.01)
+    # at the factor's low end the entry does not act
+    plain = _world(_with_borders(history, irregular_escalation=1.0))
+    plain.states["KGZ"].irregular_day = plain.day
+    assert dec.irregular_factor(plain, PAIR) == 1.0
+
+
+def test_a_drawn_successor_comes_irregularly_at_the_states_share(history: Scenario) -> None:
+    w = _world(history)
+    rng = np.random.default_rng(11)
+    share = w.states["KGZ"].spec.irregular_share
+    assert share == pytest.approx(0.6)  # 3 of the 5 Kyrgyz changes since 1991
+    drawn = np.mean([dec.irregular_successor(w, "KGZ", rng) for _ in range(4000)])
+    assert abs(drawn - share) < 0.03
+    assert not any(dec.irregular_successor(w, "KAZ", rng) for _ in range(1000))

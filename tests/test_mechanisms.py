@@ -11,6 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 import casim
+from casim.log import EventKind
+from casim.mechanisms import Mechanism
+from casim.mechanisms.base import Sim
 from casim.scenario.schema import Scenario
 
 FREE = {"pin_until": dt.date(2016, 1, 1), "known_until": dt.date(2016, 1, 1)}
@@ -104,3 +107,42 @@ def test_a_scheduled_succession_comes_on_its_date_with_a_drawn_successor(
     recorded = replay[(replay.kind == "leader_change") & (replay.subject == "KGZ")]
     assert recorded.iloc[0].object == "Sooronbay Jeenbekov"
     assert recorded.iloc[0].origin == "exogenous"
+
+
+class _Entries(Mechanism):
+    """Logs, at every leader's turn, whether the state's sitting leader came irregularly."""
+
+    name = "entries"
+    kinds = (
+        EventKind(
+            "entry_seen",
+            "how the sitting leader came to office, at its turn",
+            subject="the state",
+            object="the leader",
+            outcome="regular or irregular",
+        ),
+    )
+
+    def __init__(self, sim: Sim) -> None:
+        super().__init__(sim)
+        sim.signals.leader_turned.connect(self._seen)
+
+    def _seen(self, code: str) -> None:
+        st = self.world.states[code]
+        entry = "regular" if st.irregular_day is None else "irregular"
+        self.log("entry_seen", code, st.leader, entry)
+
+
+def test_leaders_come_to_office_as_recorded_or_drawn(overlay: Callable[[str], Path]) -> None:
+    """Japarov's entry of Oct 2020 is irregular (the scenario says so); drawn Kyrgyz
+    successors come irregularly at the state's share, Kazakh ones never."""
+    body = "[states.KGZ]\nturnover_hazard = 1.0\n[states.KAZ]\nturnover_hazard = 1.0\n"
+    s = casim.load_scenario(overlay(body))
+    ev = casim.run(s, seed=4, runs=20, until=dt.date(2030, 12, 31), mechanisms=[_Entries]).events
+    seen = ev[ev.kind == "entry_seen"]
+    japarov = seen[seen.object == "Sadyr Japarov"]
+    assert len(japarov) == 20 and set(japarov.outcome) == {"irregular"}
+    drawn = seen[seen.date > "2023-01-01"]
+    kgz = drawn[drawn.subject == "KGZ"].outcome
+    assert len(kgz) > 60 and 0.45 < (kgz == "irregular").mean() < 0.75
+    assert set(drawn[drawn.subject == "KAZ"].outcome) == {"regular"}

@@ -46,6 +46,13 @@ def _error(path: Path) -> ScenarioError:
         ("[states.KAZ.sources]\ndisposition = ''\n", "states.KAZ.sources.disposition", "nothing"),
         # dates out of order
         ("end = 2015-01-01\n", "end", "2015-01-01"),
+        ("[states.KGZ]\nirregular_since = 2017-01-01\n", "states.KGZ.irregular_since", "2017"),
+        (
+            "[[events]]\nid = 'x'\nkind = 'leader_change'\ndate = 2020-01-01\nstate = 'KGZ'\n"
+            "leader = 'X'\ndisposition = 0.5\nentry = 'coup'\nsource = 's'\n",
+            "events[0].entry",
+            "'coup'",
+        ),
         ("[run]\npin_until = 2040-01-01\n", "run.pin_until", "2040-01-01"),
         (
             "[meetings]\nwindow_start = '12-01'\nwindow_end = '03-01'\n",

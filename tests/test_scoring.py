@@ -464,17 +464,21 @@ def test_the_hindcast_fits_the_same_mechanisms_with_the_drivers_known() -> None:
     hazard (the 2016 succession is known), the visit rates (every visit of 2016-2022 is
     listed), and the signature intercept (no row before 2022 informs it, so a backtest's
     fits cannot); it adds the yearly pace of talks, which the listed visits let it fit, and
-    it searches with seeded TPE (on the same run budget) where the free run keeps the Latin
-    hypercube."""
+    the escalation after an irregular entry, which the Kyrgyz entry of Oct 2020 on its date
+    lets it fit; it searches with seeded TPE (on the same run budget) where the free run
+    keeps the Latin hypercube."""
     history = _experiment("calibrate_history.toml")
     dropped = {"uzb_2016_turnover_hazard", "visit_rate", "tour_rate", "signature_intercept"}
     hindcast = _experiment("calibrate_hindcast.toml")
-    added = [p for p in hindcast["parameters"] if p["name"] == "pace_sd"]
-    assert added and added[0]["path"] == "parameters.borders.pace_sd"
+    added = [p for p in hindcast["parameters"] if p["name"] in ("pace_sd", "irregular_escalation")]
+    paths = sorted(p["path"] for p in added)
+    assert paths == ["parameters.borders.irregular_escalation", "parameters.borders.pace_sd"]
     mechanisms = [p for p in history["parameters"] if p["name"] not in dropped] + added
     blocks = [[n for n in block if n not in dropped] for block in history["calibration"]["blocks"]]
     border = next(b for b in blocks if "difficulty_power" in b)
     border.insert(border.index("difficulty_power") + 1, "pace_sd")
+    clash = next(b for b in blocks if "escalation_scale" in b)
+    clash.insert(clash.index("escalation_scale") + 1, "irregular_escalation")
     for name, until in (("calibrate_hindcast.toml", "2022-12-31"),):
         hindcast = _experiment(name)
         for key in ("scenario", "seed", "replicates", "design"):

@@ -5,7 +5,9 @@ applies after ``consolidation_days`` (the predecessor's line holds until then), 
 another change comes first or a stance change sets the disposition meanwhile (the
 setting then carries into the turn), and its turn tells the state's objections may have changed.
 After ``known_until`` each participant's leader leaves office at its yearly turnover
-hazard, with a successor drawn around the state's ``successor_disposition``; a state that
+hazard, with a successor drawn around the state's ``successor_disposition`` who comes to
+office irregularly (revolution, unrest, coup) with the state's ``irregular_share``; a
+scheduled successor comes regularly. A state that
 is not (yet) a participant draws no change. A ``scheduled``
 change (the end of a term whose date was public) still comes on its date after
 ``known_until``, with a drawn successor, unless the leader already left early.
@@ -46,7 +48,7 @@ class Leaders(Mechanism):
             return
         if e.turnover_hazard is not None:
             self.world.states[e.state].turnover_hazard = e.turnover_hazard
-        self.change(e.state, e.leader, e.disposition, origin)
+        self.change(e.state, e.leader, e.disposition, origin, e.entry == "irregular")
 
     def _scheduled(self, e: LeaderChange) -> None:
         """A change whose date was public (a term's end) but whose successor was not: the
@@ -74,12 +76,19 @@ class Leaders(Mechanism):
             if code not in w.participants:
                 continue  # a state acts only while it takes part (the hazard is memoryless)
             disposition = dec.successor_disposition(w, code, rng)
-            self.change(code, f"{code} leader {st.leaders_seen + 1}", disposition, "model")
+            irregular = dec.irregular_successor(w, code, self.streams(f"entry:{code}"))
+            self.change(
+                code, f"{code} leader {st.leaders_seen + 1}", disposition, "model", irregular
+            )
 
-    def change(self, code: str, leader: str, disposition: float, origin: str) -> None:
-        """A new leader takes office today; it turns after ``consolidation_days``."""
+    def change(
+        self, code: str, leader: str, disposition: float, origin: str, irregular: bool = False
+    ) -> None:
+        """A new leader takes office today (``irregular``: through revolution, unrest or a
+        coup, which acts on escalation from today); it turns after ``consolidation_days``."""
         st = self.world.states[code]
         st.leader = leader
+        st.irregular_day = self.kernel.env.now if irregular else None
         st.leaders_seen += 1
         st.office_day = self.kernel.env.now
         self.log("leader_change", code, leader, f"{disposition:.2f}", origin)

@@ -31,6 +31,7 @@ class StateAgent:
     salience: dict[str, float]
     pull: dict[str, float]
     leaders_seen: int = 1
+    irregular_day: float | None = None  # day the sitting leader came irregularly (else None)
     office_day: float | None = None  # day the sitting leader took office (None: at the start)
     # the leader (its leaders_seen count) in office when a stance change last set the
     # disposition: a setting made while that leader consolidates carries into its turn
@@ -39,7 +40,11 @@ class StateAgent:
     experience_day: float = 0.0  # day ``experience`` was last brought up to date
 
     @classmethod
-    def from_spec(cls, code: str, spec: StateSpec, capability: float) -> StateAgent:
+    def from_spec(
+        cls, code: str, spec: StateSpec, capability: float, irregular_day: float | None = None
+    ) -> StateAgent:
+        """The state at the start; ``irregular_day`` is the scenario day (negative: before
+        the start) on which its sitting leader came to office irregularly, if so."""
         return cls(
             code=code,
             spec=spec,
@@ -52,6 +57,7 @@ class StateAgent:
             position=dict(spec.position),
             salience=dict(spec.salience),
             pull=dict(spec.pull),
+            irregular_day=irregular_day,
         )
 
 

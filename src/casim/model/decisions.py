@@ -25,6 +25,8 @@ __all__ = [
     "frozen",
     "generated_scope",
     "incident_rate",
+    "irregular_factor",
+    "irregular_successor",
     "logistic",
     "major_probability",
     "meeting_held",
@@ -320,14 +322,33 @@ def incident_rate(world: World, pair: str) -> float:
     return b.incident_rate * (1.0 - b.progress) * math.exp(k * world.tension(pair)) * season / 365.0
 
 
+def irregular_factor(world: World, pair: str) -> float:
+    """R = 1 + (irregular_escalation - 1) * max_i 0.5^(tenure_i / irregular_half_life_days)
+    over the pair's leaders who came to office irregularly (1 if neither did): a leader who
+    took power by revolution, unrest or force stakes more on a dispute, most while the new
+    regime is insecure (Colgan 2013; Chiozza and Goemans 2011)."""
+    b = world.borders[pair]
+    p = world.scenario.parameters.borders
+    if p.irregular_escalation == 1.0:
+        return 1.0
+    fresh = 0.0
+    for code in (b.a, b.b):
+        since = world.states[code].irregular_day
+        if since is not None:
+            fresh = max(fresh, 0.5 ** ((world.day - since) / p.irregular_half_life_days))
+    return 1.0 + (p.irregular_escalation - 1.0) * fresh
+
+
 def major_probability(world: World, pair: str) -> float:
-    """P(an incident is a major clash) = escalation * logistic(slope * (T - threshold)) * H * C,
-    with H = 2 * (1 - mean disposition of the two leaders), 1 at neutral leaders, and C the
+    """P(an incident is a major clash) = escalation * logistic(slope * (T - threshold)) * H * R * C,
+    with H = 2 * (1 - mean disposition of the two leaders), 1 at neutral leaders, R the
+    factor for a leader who came to office irregularly (:func:`irregular_factor`) and C the
     ceasefire damping while a ceasefire holds on the line (else 1)."""
     b = world.borders[pair]
     p = world.scenario.parameters.borders
     hawk = 2.0 * (1.0 - 0.5 * (world.disposition(b.a) + world.disposition(b.b)))
     x = b.escalation * logistic(p.major_slope * (world.tension(pair) - p.major_threshold)) * hawk
+    x *= irregular_factor(world, pair)
     if world.ceasefire_holds(pair):
         x *= p.ceasefire_damping
     return min(1.0, max(0.0, x))
@@ -427,6 +448,11 @@ def visit_push(world: World, pair: str, rng: np.random.Generator) -> float:
 
 
 # ---------------------------------------------------------------- leaders
+
+
+def irregular_successor(world: World, code: str, rng: np.random.Generator) -> bool:
+    """Whether a drawn successor comes to office irregularly: Bernoulli(irregular_share)."""
+    return bool(rng.random() < world.states[code].spec.irregular_share)
 
 
 def successor_disposition(world: World, code: str, rng: np.random.Generator) -> float:

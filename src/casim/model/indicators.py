@@ -133,6 +133,7 @@ def state_row(world: World, code: str) -> list[object]:
     return [
         code in world.participants,
         st.leader,
+        st.irregular_day is not None,
         world.disposition(code),
         st.neutrality,
         st.sovereignty,
@@ -156,6 +157,7 @@ def panel_columns(scenario: Scenario) -> list[str]:
     return [
         "participant",
         "leader",
+        "leader_irregular",
         "disposition",
         "neutrality",
         "sovereignty",

@@ -176,7 +176,9 @@ class World:
         world = cls(scenario=scenario)
         for code, spec in scenario.states.items():
             capability = 0.5 * spec.gdp_bn / gdp + 0.5 * spec.population_m / pop
-            world.states[code] = StateAgent.from_spec(code, spec, capability)
+            since = spec.irregular_since
+            irregular = None if since is None else float((since - scenario.start).days)
+            world.states[code] = StateAgent.from_spec(code, spec, capability, irregular)
         world.participants = list(scenario.participants)
         for pair, line in scenario.borders.items():
             a, b = pair.split("-")

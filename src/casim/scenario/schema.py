@@ -138,6 +138,20 @@ class StateSpec(Sourced):
     successor_disposition: float = param(
         "score", 0, 1, "mean disposition of a successor drawn by the turnover mechanism"
     )
+    irregular_since: dt.date | None = Field(
+        None,
+        description="the date the sitting leader came to office irregularly (through "
+        "revolution, unrest, civil war or a coup); None if the leader came regularly "
+        "(election, constitutional succession)",
+    )
+    irregular_share: float = param(
+        "share",
+        0,
+        1,
+        "probability that a successor drawn by the turnover mechanism comes to office "
+        "irregularly (revolution, unrest, coup)",
+        0.0,
+    )
     position: dict[str, float] = Field(
         description="ideal point per issue dimension, 0 = nothing binding, 1 = deep commitment"
     )
@@ -370,6 +384,22 @@ class BorderParams(Sourced):
     major_step: float = param("score", 0, 1, "tension added by a major clash")
     major_threshold: float = param("score", 0, 1, "tension at which escalation is even odds")
     major_slope: float = param("1/score", 0, 100, "steepness of escalation with tension")
+    irregular_escalation: float = param(
+        "factor",
+        1,
+        5,
+        "factor on the escalation probability when a leader of the pair has just come to "
+        "office irregularly (revolution, unrest, civil war, coup); its excess over 1 halves "
+        "every irregular_half_life_days of the leader's tenure",
+        1.0,
+    )
+    irregular_half_life_days: float = param(
+        "days",
+        1,
+        10_000,
+        "half-life, in the leader's tenure, of the excess escalation after an irregular entry",
+        1825.0,
+    )
     freeze_days: float = param("days", 0, 3_650, "negotiations frozen after a major clash")
     ceasefire_damping: float = param(
         "share", 0, 1, "factor on the escalation probability while a ceasefire holds"
@@ -716,6 +746,11 @@ class LeaderChange(EventBase):
         1,
         "the new leader's yearly hazard of leaving office (default: the state's)",
         None,
+    )
+    entry: Literal["regular", "irregular"] = Field(
+        "regular",
+        description="how the new leader came to office: 'regular' (election, constitutional "
+        "succession) or 'irregular' (revolution, unrest, coup)",
     )
     scheduled: bool = Field(
         False,

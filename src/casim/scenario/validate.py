@@ -171,7 +171,8 @@ def _check_participants(s: Scenario) -> None:
 
 def _check_states(s: Scenario) -> None:
     """Each state: an ISO alpha-3 code, a position and a salience on every dimension, a
-    pull toward known partners, every value from 0 to 1."""
+    pull toward known partners, every value from 0 to 1; a sitting leader's irregular
+    entry dated by the start (a later one is a ``leader_change`` event)."""
     dims = set(s.dimensions)
     for code, st in s.states.items():
         _need(
@@ -193,6 +194,13 @@ def _check_states(s: Scenario) -> None:
         for key, v in st.pull.items():
             _need(key in s.partners, ("states", code, "pull", key), "a partner of [partners]", key)
             _need(0 <= v <= 1, ("states", code, "pull", key), "a number from 0 to 1", v)
+        if st.irregular_since is not None:
+            _need(
+                st.irregular_since <= s.start,
+                ("states", code, "irregular_since"),
+                f"a date on or before start {s.start}",
+                str(st.irregular_since),
+            )
 
 
 def _check_partners(s: Scenario) -> None:
