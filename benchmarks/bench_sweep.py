@@ -7,6 +7,13 @@ and the peak memory of a large sweep.
 
 Prints:
 
+0. the sweep ratio: the wall time of ``casim sweep experiments/history_montecarlo.toml
+   --jobs 2`` (10,000 runs, start-up and Parquet writing included) divided by that of
+   10,000 bare SimPy runs of 1,000 timeouts each on 2 processes (a ``multiprocessing`` pool,
+   start-up included), the two commands timed back to back, ``--repeat`` times; the median
+   ratio is the figure the speed target is set on (at most 3). With ``--instructions``, the
+   same ratio in CPU instructions per run (callgrind), which does not depend on the load
+   of the machine;
 1. runs per second of the history scenario (``experiments/history_montecarlo.toml``'s
    outputs) in one process (the worker's loop, no pool) and with ``casim sweep --jobs 2``
    (pool start-up and Parquet writing included);
@@ -26,6 +33,7 @@ import argparse
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -122,6 +130,82 @@ def peak_memory(runs: int, folder: Path) -> tuple[float, float]:
     return time.perf_counter() - began, peak / 2**20
 
 
+_BARE = """
+import multiprocessing
+import sys
+
+import simpy
+
+
+def proc(env):
+    for _ in range(1000):
+        yield env.timeout(1.0)
+
+
+def runs(n):
+    for _ in range(n):
+        env = simpy.Environment()
+        env.process(proc(env))
+        env.run()
+    return n
+
+
+if __name__ == "__main__":
+    total, jobs = int(sys.argv[1]), int(sys.argv[2])
+    shares = [total // jobs + (i < total % jobs) for i in range(jobs)]
+    if jobs == 1:
+        runs(total)
+    else:
+        with multiprocessing.Pool(jobs) as pool:
+            assert sum(pool.map(runs, shares)) == total
+"""
+
+BARE_RUNS = 10_000  # the shipped Monte Carlo's runs, and the bare runs it is compared with
+
+
+def _timed(cmd: list[str]) -> float:
+    began = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - began
+
+
+def sweep_ratio(folder: Path) -> tuple[float, float, float]:
+    """(casim seconds, bare seconds, ratio): ``casim sweep`` of the shipped Monte Carlo
+    (10,000 runs, --jobs 2) and 10,000 bare SimPy runs of 1,000 timeouts on 2 processes,
+    timed back to back."""
+    script = folder / "bare.py"
+    script.write_text(_BARE, encoding="utf-8")
+    out = folder / "ratio_sweep"
+    shutil.rmtree(out, ignore_errors=True)
+    casim_s = _timed(
+        [sys.executable, "-m", "casim", "sweep", str(MONTE_CARLO), "--jobs", "2", "--out", str(out)]
+    )
+    bare_s = _timed([sys.executable, str(script), str(BARE_RUNS), "2"])
+    return casim_s, bare_s, casim_s / bare_s
+
+
+def _callgrind(args: list[str]) -> int:
+    out = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},  # string hashing moves the count
+    )
+    line = next(x for x in out.stderr.splitlines() if "Collected" in x)
+    return int(line.split()[-1])
+
+
+def bare_instructions_per_run(folder: Path, runs: int = 60) -> float | None:
+    """CPU instructions per bare SimPy run of 1,000 timeouts (callgrind, one process)."""
+    if shutil.which("valgrind") is None:
+        return None
+    script = folder / "bare.py"
+    script.write_text(_BARE, encoding="utf-8")
+    one, many = (_callgrind([str(script), str(n), "1"]) for n in (1, 1 + runs))
+    return (many - one) / runs
+
+
 _LOOP = """
 import sys
 from casim.experiment import load_experiment
@@ -139,33 +223,17 @@ def instructions_per_run(folder: Path, runs: int = 60) -> float | None:
         return None
     script = folder / "loop.py"
     script.write_text(_LOOP, encoding="utf-8")
-    counts = []
-    for n in (1, 1 + runs):
-        out = subprocess.run(
-            [
-                "valgrind",
-                "--tool=callgrind",
-                f"--callgrind-out-file={folder / 'callgrind.out'}",
-                sys.executable,
-                str(script),
-                str(MONTE_CARLO),
-                str(n),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": "0"},  # string hashing moves the count
-        )
-        line = next(x for x in out.stderr.splitlines() if "Collected" in x)
-        counts.append(int(line.split()[-1]))
-    return (counts[1] - counts[0]) / runs
+    one, many = (_callgrind([str(script), str(MONTE_CARLO), str(n)]) for n in (1, 1 + runs))
+    return (many - one) / runs
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1000, help="runs for rates and the ratio")
     parser.add_argument("--sizes", default="1000,10000", help="sweep sizes for the memory test")
-    parser.add_argument("--repeat", type=int, default=1, help="repeats of each sweep size")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="repeats of the ratio and of each sweep size"
+    )
     parser.add_argument(
         "--instructions", action="store_true", help="also count instructions per run (valgrind)"
     )
@@ -176,6 +244,16 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        print(
+            "sweep ratio: casim sweep experiments/history_montecarlo.toml --jobs 2 (10,000 runs)"
+            " / 10,000 bare SimPy runs of 1,000 timeouts on 2 processes:"
+        )
+        ratios = []
+        for _ in range(args.repeat):
+            casim_s, bare_s, ratio = sweep_ratio(folder)
+            ratios.append(ratio)
+            print(f"  casim {casim_s:6.1f} s, bare {bare_s:5.1f} s, ratio {ratio:5.2f}")
+        print(f"  median ratio {statistics.median(ratios):.2f} (target: at most 3)")
         rate1 = one_process(args.runs)
         rate2 = two_processes(args.runs, folder)
         print(f"history scenario, {args.runs} runs:")
@@ -193,8 +271,13 @@ def main() -> None:
                 )
         if args.instructions:
             count = instructions_per_run(folder)
-            shown = "valgrind not found" if count is None else f"{count / 1e6:.2f} M"
-            print(f"instructions per run of the worker loop (callgrind): {shown}")
+            bare = bare_instructions_per_run(folder)
+            if count is None or bare is None:
+                print("instructions per run (callgrind): valgrind not found")
+            else:
+                print(f"instructions per run of the worker loop (callgrind): {count / 1e6:.2f} M")
+                print(f"instructions per bare SimPy run of 1,000 timeouts: {bare / 1e6:.2f} M")
+                print(f"  instruction ratio {count / bare:.2f}")
 
 
 if __name__ == "__main__":
