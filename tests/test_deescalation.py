@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from casim.experiment.overrides import apply_values
 from casim.model import decisions as dec
 from casim.model import deescalation as dx
 from casim.model import water
@@ -190,17 +191,17 @@ def test_ministers_sign_at_the_configured_rate(history: Scenario) -> None:
     assert abs(share - w.scenario.parameters.deescalation.ministers_sign) < 0.03
 
 
-def _with_borders(history: Scenario, **values: float) -> Scenario:
-    borders = history.parameters.borders.model_copy(update=values)
-    params = history.parameters.model_copy(update={"borders": borders})
-    return history.model_copy(update={"parameters": params})
-
-
 def test_a_leader_who_came_irregularly_escalates_more_while_new(history: Scenario) -> None:
     """Rahmon's entry of Nov 1992 has all but worn off by 2016; a leader who has just come
     by unrest multiplies the escalation by irregular_escalation, half of whose excess is
     gone after irregular_half_life_days of tenure."""
-    s = _with_borders(history, irregular_escalation=3.0, irregular_half_life_days=1000.0)
+    s = apply_values(
+        history,
+        {
+            "parameters.borders.irregular_escalation": 3.0,
+            "parameters.borders.irregular_half_life_days": 1000.0,
+        },
+    )
     w = _world(s)
     w.set_tension(PAIR, 0.9)
     since = w.states["TJK"].irregular_day
@@ -214,7 +215,7 @@ def test_a_leader_who_came_irregularly_escalates_more_while_new(history: Scenari
     w.advance(w.day + 1000.0)
     assert dec.irregular_factor(w, PAIR) == pytest.approx(2.0, rel=0.01)
     # at the factor's low end the entry does not act
-    plain = _world(_with_borders(history, irregular_escalation=1.0))
+    plain = _world(apply_values(history, {"parameters.borders.irregular_escalation": 1.0}))
     plain.states["KGZ"].irregular_day = plain.day
     assert dec.irregular_factor(plain, PAIR) == 1.0
 
