@@ -14,17 +14,30 @@ streams.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
-__all__ = ["NamedSeed", "Streams", "run_seed_sequences"]
+__all__ = ["NamedSeed", "Streams", "run_seed_chunks", "run_seed_sequences"]
 
 
 def run_seed_sequences(seed: int, runs: int) -> list[np.random.SeedSequence]:
     """The seed sequence of each run: ``SeedSequence(seed).spawn(runs)``."""
     return np.random.SeedSequence(seed).spawn(runs)
+
+
+def run_seed_chunks(seed: int, runs: int, size: int) -> Iterator[list[np.random.SeedSequence]]:
+    """The seed sequences of :func:`run_seed_sequences`, ``size`` runs at a time (the last
+    chunk may be shorter): ``spawn`` numbers its children in order, so spawning
+    ``SeedSequence(seed)`` chunk by chunk gives run ``r`` the same sequence, without holding
+    one object per run of a large ensemble."""
+    if size < 1:
+        raise ValueError(f"size: expected a positive integer, found {size}")
+    parent = np.random.SeedSequence(seed)
+    for first in range(0, runs, size):
+        yield parent.spawn(min(size, runs - first))
 
 
 class NamedSeed(ISeedSequence):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from casim._version import __version__
 from casim.cli.common import (
-    MAX_RUNS_HELD,
+    MAX_RUNS_STREAMED,
     Subparsers,
     add_force_arg,
     add_set_args,
@@ -34,7 +33,9 @@ def add_run(sub: Subparsers) -> None:
         "scenario", nargs="?", type=Path, help="scenario file (default: the history scenario)"
     )
     p.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
-    p.add_argument("--runs", type=runs(MAX_RUNS_HELD), default=1, help="number of runs (default 1)")
+    p.add_argument(
+        "--runs", type=runs(MAX_RUNS_STREAMED), default=1, help="number of runs (default 1)"
+    )
     p.add_argument(
         "--out",
         type=out_path,
@@ -69,41 +70,43 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = with_window(load_scenario(path), pin_until=pin, known_until=known, until=until)
     scenario = apply_settings(scenario, args.set)
     check_out_dir(args.out)
-    from casim.api import run
+    from casim import stream
+    from casim.api import manifest
     from casim.files import check_replaceable
-    from casim.present.output import OUTPUT_FILES, OWNED, write_result
+    from casim.present.output import OUTPUT_FILES, OWNED, write_stream
 
     check_replaceable(args.out, {*OUTPUT_FILES, *OWNED}, force=args.force)
-    began = time.perf_counter()
     progress = sys.stderr if args.runs > 1 else None  # one run takes a fraction of a second
-    result = run(scenario, seed=args.seed, runs=args.runs, progress=progress)
-    elapsed = time.perf_counter() - began
-
+    chunks = stream.run_chunks(
+        scenario,
+        seed=args.seed,
+        runs=args.runs,
+        chunk_runs=stream.DEFAULT_CHUNK_RUNS,
+        progress=progress,
+    )
+    extra = {"scenario_file": str(Path(path)), "command": ["casim", *argv]}
     try:
-        written = write_result(
-            result,
+        streamed = write_stream(
+            chunks,
             args.out,
-            extra_manifest={
-                "scenario_file": str(Path(path)),
-                "command": ["casim", *argv],
-                "wall_time_s": round(elapsed, 3),
-            },
+            manifest={**manifest(scenario, args.seed, args.runs), **extra},
             force=args.force,
         )
     except OSError as err:
         raise ScenarioError(
             args.out, "--out", "a writable directory", err.strerror or str(err)
         ) from None
-    n_events = len(result.events)
     print(
         f"casim {__version__}: {scenario.name}, {args.runs} run(s), seed {args.seed}: "
-        f"{n_events} events in {elapsed:.2f} s"
+        f"{streamed.events} events in {streamed.seconds:.2f} s"
     )
-    from casim.present.summary import run_summary
+    from casim.present.summary import summary_lines
 
-    for line in run_summary(result):
+    for line in summary_lines(
+        streamed.scenario, streamed.runs, streamed.index, streamed.signatures
+    ):
         print(line)
-    for path_out in written:
+    for path_out in streamed.paths:
         print(f"  wrote {path_out}")
     return 0
 

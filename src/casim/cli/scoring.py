@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from casim._version import __version__
 from casim.cli.common import (
-    MAX_RUNS_HELD,
     MAX_RUNS_SCORED,
     Subparsers,
     add_force_arg,
@@ -83,9 +82,7 @@ def add_compare(sub: Subparsers) -> None:
         "base", type=Path, help="the base scenario (run with OTHER's window: the same branch)"
     )
     p.add_argument("other", type=Path, help="the scenario to compare with it")
-    p.add_argument(
-        "--runs", type=runs(MAX_RUNS_HELD), default=200, help="runs of each (default 200)"
-    )
+    p.add_argument("--runs", type=runs(1_000), default=200, help="runs of each (default 200)")
     p.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
     p.add_argument(
         "--out",
