@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, Protocol, TextIO
 
 import numpy as np
 import pandas as pd
@@ -36,13 +36,31 @@ from casim.scenario.window import resolved_window
 
 __all__ = [
     "Comparison",
+    "Paired",
+    "aligned",
     "compare",
     "compare_scenarios",
+    "difference_row",
     "outcome_table",
     "paired_differences",
 ]
 
 _Z90 = 1.6448536269514722  # two-sided 90% normal quantile
+
+
+class Paired(Protocol):
+    """What the printed summary, the manifest and the plot of a comparison read: the
+    paired differences and both scenarios as run (a :class:`Comparison`, or the result of
+    a streamed comparison, :mod:`casim.analysis.compare_stream`)."""
+
+    @property
+    def differences(self) -> pd.DataFrame: ...
+
+    @property
+    def base_scenario(self) -> Scenario: ...
+
+    @property
+    def other_scenario(self) -> Scenario: ...
 
 
 @dataclass(frozen=True)
@@ -76,25 +94,29 @@ def paired_differences(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
         for name in outcomes:
             b = g[f"{name}@b"].to_numpy(dtype=float)
             o = g[f"{name}@o"].to_numpy(dtype=float)
-            d = o - b
-            n = len(d)
-            mean = float(d.mean())
-            se = float(d.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
-            rows.append(
-                {
-                    "outcome": name,
-                    "year": int(str(year)),
-                    "n": n,
-                    "base_mean": float(b.mean()),
-                    "other_mean": float(o.mean()),
-                    "diff_mean": mean,
-                    "ci90_low": mean - _Z90 * se,
-                    "ci90_high": mean + _Z90 * se,
-                    "diff_q05": float(np.quantile(d, 0.05)),
-                    "diff_q95": float(np.quantile(d, 0.95)),
-                }
-            )
+            rows.append(difference_row(name, int(str(year)), b, o))
     return pd.DataFrame(rows)
+
+
+def difference_row(name: str, year: int, b: np.ndarray, o: np.ndarray) -> dict[str, Any]:
+    """One row of :func:`paired_differences`: the outcome ``name`` in ``year``, from its
+    values in the base and the other scenario (float64, one per run, in run order)."""
+    d = o - b
+    n = len(d)
+    mean = float(d.mean())
+    se = float(d.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
+    return {
+        "outcome": name,
+        "year": year,
+        "n": n,
+        "base_mean": float(b.mean()),
+        "other_mean": float(o.mean()),
+        "diff_mean": mean,
+        "ci90_low": mean - _Z90 * se,
+        "ci90_high": mean + _Z90 * se,
+        "diff_q05": float(np.quantile(d, 0.05)),
+        "diff_q95": float(np.quantile(d, 0.95)),
+    }
 
 
 def compare(base: Result, other: Result) -> Comparison:
@@ -114,9 +136,15 @@ def compare_scenarios(
     """Run both scenarios ``runs`` times from ``seed`` and compare them. The base runs with
     the other's window (pin, known and end dates), so both branch from the same day.
     ``progress`` gets one bar (or plain lines) over the runs of both."""
-    pin, known, until = resolved_window(other)
-    base = with_window(base, pin_until=pin, known_until=known, until=until)
+    base = aligned(base, other)
     with Progress(2 * runs, 0, progress, label="compare") as bar:
         first = run(base, seed=seed, runs=runs, progress=bar)
         second = run(other, seed=seed, runs=runs, progress=bar)
     return compare(first, second)
+
+
+def aligned(base: Scenario, other: Scenario) -> Scenario:
+    """The base scenario with the other's window (pin, known and end dates), so that both
+    branch from the same day."""
+    pin, known, until = resolved_window(other)
+    return with_window(base, pin_until=pin, known_until=known, until=until)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from casim._version import __version__
 from casim.cli.common import (
     MAX_RUNS_SCORED,
+    MAX_RUNS_STREAMED,
     Subparsers,
     add_force_arg,
     add_set_args,
@@ -82,7 +83,9 @@ def add_compare(sub: Subparsers) -> None:
         "base", type=Path, help="the base scenario (run with OTHER's window: the same branch)"
     )
     p.add_argument("other", type=Path, help="the scenario to compare with it")
-    p.add_argument("--runs", type=runs(1_000), default=200, help="runs of each (default 200)")
+    p.add_argument(
+        "--runs", type=runs(MAX_RUNS_STREAMED), default=200, help="runs of each (default 200)"
+    )
     p.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
     p.add_argument(
         "--out",
@@ -192,15 +195,25 @@ def _write_scores(
 def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     pin, known, until = window(args)
     other = with_window(load_scenario(args.other), pin_until=pin, known_until=known, until=until)
-    from casim.analysis.compare import compare_scenarios
-    from casim.analysis.compare_out import COMPARE_FILES, summary_lines, write_comparison
+    from casim.analysis.compare_out import (
+        COMPARE_FILES,
+        summary_lines,
+        write_streamed_comparison,
+    )
     from casim.files import check_replaceable
 
     out = check_out_dir(args.out or Path("out") / f"compare_{args.base.stem}_{args.other.stem}")
     check_replaceable(out, COMPARE_FILES, force=args.force)
     began = time.perf_counter()
-    result = compare_scenarios(
-        load_scenario(args.base), other, seed=args.seed, runs=args.runs, progress=sys.stderr
+    result, written = write_streamed_comparison(
+        load_scenario(args.base),
+        other,
+        out,
+        seed=args.seed,
+        runs=args.runs,
+        command=["casim", *argv],
+        force=args.force,
+        progress=sys.stderr,
     )
     elapsed = time.perf_counter() - began
     print(
@@ -209,9 +222,6 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     )
     for line in summary_lines(result):
         print(line)
-    command = ["casim", *argv]
-    for path in write_comparison(
-        result, out, seed=args.seed, runs=args.runs, command=command, force=args.force
-    ):
+    for path in written:
         print(f"  wrote {path}")
     return 0

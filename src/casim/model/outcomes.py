@@ -25,7 +25,7 @@ from casim.model.measures import by_run
 from casim.model.run_measures import outcome_names, outcome_rows
 from casim.scenario.schema import Scenario
 
-__all__ = ["outcome_table"]
+__all__ = ["outcome_columns", "outcome_table"]
 
 
 def outcome_table(
@@ -39,7 +39,25 @@ def outcome_table(
     """One row per row of ``index`` (run and year): run, year, then the columns of
     :func:`casim.model.run_measures.outcome_names` (a state's disposition once it has a
     panel row)."""
+    table, present = outcome_columns(events, panel, index, scenario, documents, pairs)
     names = outcome_names(scenario, documents, pairs, panel=len(panel) > 0)
+    return table[["run", "year", *(n for n in names if n in present)]]
+
+
+def outcome_columns(
+    events: pd.DataFrame,
+    panel: pd.DataFrame,
+    index: pd.DataFrame,
+    scenario: Scenario,
+    documents: Sequence[str],
+    pairs: Sequence[str],
+) -> tuple[pd.DataFrame, set[str]]:
+    """The rows of :func:`outcome_table` with every column :func:`outcome_names` may name
+    (``panel=True``; NaN where a row has no value), and the names of the columns some row
+    has a value for: :func:`outcome_table` keeps those. Read chunk by chunk of runs, the
+    chunks' rows, one after the other, are the whole table's, and its columns are those
+    present in some chunk."""
+    names = outcome_names(scenario, documents, pairs, panel=True)
     disposition: dict[int, dict[tuple[int, str], float]] = {}
     if len(panel):
         for run, year, state, value in panel[["run", "year", "state", "disposition"]].itertuples(
@@ -59,5 +77,5 @@ def outcome_table(
             {"run": run, "year": year, **row} for year, row in zip(by_year, table, strict=True)
         ]
     out = pd.DataFrame(rows)
-    present = [n for n in names if n in out.columns]
-    return out.reindex(columns=["run", "year", *present])
+    present = {n for n in names if n in out.columns}
+    return out.reindex(columns=["run", "year", *names]), present
