@@ -116,7 +116,7 @@ class Streamed:
     runs: int
     events: int  # rows of events.csv
     index: pd.DataFrame  # run, year, pinned and index of every run and year
-    signatures: pd.DataFrame  # casim.present.summary.signatures of every run
+    signatures: pd.DataFrame  # casim.present.summary.signatures of all the runs
     seconds: float  # wall time of the runs and their tables (the manifest's wall_time_s)
 
 
@@ -133,8 +133,9 @@ def write_stream(
     takes the place of ``out`` only when every chunk, the manifest and the plot are
     written (a failure or an interrupt leaves ``out`` as it was). ``manifest`` is written
     with ``wall_time_s``, the seconds the runs and their tables took. Only the index (four
-    columns) and the first signatures of each run are held until the end."""
-    from casim.present.summary import signatures
+    columns) and the count of runs that first signed each document in each year are held
+    until the end."""
+    from casim.present.summary import add_signatures, signatures
 
     kept: dict[str, Any] = {}
 
@@ -142,7 +143,7 @@ def write_stream(
         began = time.perf_counter()
         streams = [(tmp / name).open("w", encoding="utf-8", newline="") for name in TABLES]
         index: list[pd.DataFrame] = []
-        signed: list[pd.DataFrame] = []
+        signed: list[pd.DataFrame] = []  # one table whose size does not grow with the runs
         runs = events = 0
         scenario: Scenario | None = None
         try:
@@ -153,7 +154,7 @@ def write_stream(
                 for stream, frame in zip(streams, tables, strict=True):
                     csv_rows(frame, stream, header=header)
                 index.append(chunk.index[_KEPT_INDEX])
-                signed.append(signatures(chunk.events))
+                signed = [add_signatures([*signed, signatures(chunk.events)])]
                 runs += chunk.runs
                 events += len(chunk.events)
         finally:
@@ -172,7 +173,7 @@ def write_stream(
             runs=runs,
             events=events,
             index=whole,
-            signatures=pd.concat(signed, ignore_index=True),
+            signatures=signed[0],
             seconds=seconds,
         )
 

@@ -1,36 +1,70 @@
 """The short summary ``casim run`` prints: the integration index at a few years, who
 signed which document and when, and which border lines were settled.
 
-It reads the index and only the signatures of the event log (:func:`signatures`: the
-first year each state signed each document or border treaty, per run), so a streamed run
-(:func:`casim.present.output.write_stream`) keeps those and nothing else of its events.
+It reads the index and, of the event log, only how many runs first signed each document
+or border treaty in each year (:func:`signatures`): a table whose size does not grow with
+the runs, which a streamed run (:func:`casim.present.output.write_stream`) adds up chunk
+by chunk (:func:`add_signatures`) instead of keeping its events.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import pandas as pd
 
 from casim.api import Result
 from casim.scenario.schema import Scenario
 
-__all__ = ["SIGNATURE_KINDS", "run_summary", "signatures", "summary_lines"]
+__all__ = ["SIGNATURES", "add_signatures", "run_summary", "signatures", "summary_lines"]
 
 _MAX_DOCUMENTS = 8
-#: The kinds of event the summary reads.
-SIGNATURE_KINDS = ("treaty_signed", "border_treaty_signed")
-#: The columns of :func:`signatures`.
-_SIGNATURE_COLUMNS = ["kind", "object", "subject", "run", "year"]
+#: The columns of :func:`signatures`: what is counted ("document": a document's first
+#: signature by any state; "signatory": a state's first signature of a document;
+#: "border": a border line's treaty), its name (the document or the pair), the signatory
+#: (empty but for "signatory"), the year, and in how many runs that year was the first.
+SIGNATURES = ["what", "name", "who", "year", "runs"]
+_KEYS = SIGNATURES[:4]
 
 
 def signatures(events: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the event log the summary reads: kind, object, subject, run and year
-    (of ``date``) of each signature (:data:`SIGNATURE_KINDS`), the first of each kind,
-    object, subject and run only. Read chunk by chunk, the chunks' rows, one after the
-    other, are those of the whole log."""
-    rows = events[events["kind"].isin(SIGNATURE_KINDS)]
-    rows = rows.assign(year=pd.to_datetime(rows["date"]).dt.year)[_SIGNATURE_COLUMNS]
-    first = rows.groupby(["kind", "object", "subject", "run"], sort=False)["year"].min()
-    return first.reset_index()[_SIGNATURE_COLUMNS]
+    """Of the event log, what the summary reads (columns :data:`SIGNATURES`): per
+    document, per document and signatory and per border line, in how many runs its first
+    signature fell in each year. Read chunk by chunk of runs, the chunks' tables add up to
+    the whole log's (:func:`add_signatures`)."""
+    ev = events[events["kind"].isin(("treaty_signed", "border_treaty_signed"))]
+    ev = ev.assign(year=pd.to_datetime(ev["date"]).dt.year.astype("int64"))
+    treaties = ev[ev["kind"] == "treaty_signed"]
+    borders = ev[ev["kind"] == "border_treaty_signed"]
+    parts = [
+        _counted(treaties, "document", ["object"]),
+        _counted(treaties, "signatory", ["object", "subject"]),
+        _counted(borders, "border", ["subject"]),
+    ]
+    return add_signatures(parts)
+
+
+def _counted(rows: pd.DataFrame, what: str, keys: list[str]) -> pd.DataFrame:
+    """Per value of ``keys`` and year: the runs whose first such row fell in that year."""
+    first = rows.groupby([*keys, "run"])["year"].min().reset_index()
+    counts = first.groupby([*keys, "year"]).size().reset_index(name="runs")
+    return pd.DataFrame(
+        {
+            "what": what,
+            "name": counts[keys[0]].astype(str),
+            "who": counts[keys[1]].astype(str) if len(keys) > 1 else "",
+            "year": counts["year"].astype("int64"),
+            "runs": counts["runs"].astype("int64"),
+        },
+        columns=SIGNATURES,
+    )
+
+
+def add_signatures(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """The sum of :func:`signatures` tables (of disjoint sets of runs)."""
+    whole = pd.concat(list(tables), ignore_index=True)
+    total = whole.groupby(_KEYS)["runs"].sum().reset_index()
+    return total.astype({"year": "int64", "runs": "int64"})[SIGNATURES]
 
 
 def _index_line(index: pd.DataFrame, runs: int) -> str:
@@ -52,17 +86,32 @@ def _index_line(index: pd.DataFrame, runs: int) -> str:
     return "  index: " + ", ".join(parts)
 
 
-def _firsts(rows: pd.DataFrame, key: str, runs: int) -> list[tuple[str, int, int]]:
-    """Per value of ``key``: the median year of its first such event over the runs that
-    have one, and in how many runs; ordered by that year."""
-    if rows.empty:
-        return []
-    first = rows.groupby([key, "run"])["year"].min().reset_index()
-    out = [
-        (str(name), int(g["year"].median()), int(g["run"].nunique()))
-        for name, g in first.groupby(key, sort=False)
-    ]
+def _firsts(counts: pd.DataFrame, key: str) -> list[tuple[str, int, int]]:
+    """Per value of ``key``: the median year of its first signature over the runs that
+    have one (the median of the runs' years, truncated to a year), and in how many runs;
+    ordered by that year."""
+    out = []
+    for name, g in counts.groupby(key):
+        years, runs = g["year"].to_list(), g["runs"].to_list()
+        out.append((str(name), _median(years, runs), sum(runs)))
     return sorted(out, key=lambda t: (t[1], t[0]))
+
+
+def _median(years: list[int], runs: list[int]) -> int:
+    """The median of ``years``, each counted ``runs`` times (the mean of the two middle
+    ones for an even count), truncated to a year."""
+    ordered = sorted(zip(years, runs, strict=True))
+    n = sum(runs)
+
+    def at(k: int) -> int:
+        seen = 0
+        for year, count in ordered:
+            seen += count
+            if k < seen:
+                return year
+        raise IndexError(k)
+
+    return int((at((n - 1) // 2) + at(n // 2)) / 2)
 
 
 def _share(n: int, runs: int) -> str:
@@ -83,19 +132,18 @@ def summary_lines(
     the :func:`signatures` of the event log."""
     head = "summary" if runs == 1 else f"summary (median over {runs} runs, 5-95% in brackets)"
     lines = [f"{head}:", _index_line(index, runs)]
-    treaties = signed[signed["kind"] == "treaty_signed"]
-    docs = _firsts(treaties.assign(doc=treaties["object"]), "doc", runs)
+    docs = _firsts(signed[signed["what"] == "document"], "name")
     if not docs:
         lines.append("  signed: nothing")
+    signatories = signed[signed["what"] == "signatory"]
     for doc, _year, _n in docs[:_MAX_DOCUMENTS]:
-        part = treaties[treaties["object"] == doc]
-        who = _firsts(part, "subject", runs)
+        who = _firsts(signatories[signatories["name"] == doc], "who")
         lines.append(
             f"  signed {doc}: " + ", ".join(f"{s} {y}{_share(n, runs)}" for s, y, n in who)
         )
     if len(docs) > _MAX_DOCUMENTS:
         lines.append(f"  ... and {len(docs) - _MAX_DOCUMENTS} more documents (events.csv)")
-    settled = _firsts(signed[signed["kind"] == "border_treaty_signed"], "subject", runs)
+    settled = _firsts(signed[signed["what"] == "border"], "name")
     done = {p for p, _y, _n in settled}
     borders = scenario.borders
     never = [p for p in borders if p not in done and borders[p].progress < 1.0]
