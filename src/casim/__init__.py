@@ -1,8 +1,10 @@
 """casim: a discrete-event simulation of diplomacy among the Central Asian states.
 
 The public API: :func:`load_scenario` reads and validates a scenario file, :func:`run`
-runs an ensemble and returns its tables as DataFrames. ``run`` and ``Result`` are imported
-on first use, so that worker processes, which need only the engine, never load pandas.
+runs an ensemble and returns its tables as DataFrames, :func:`run_chunks` yields them a
+chunk of runs at a time (memory that does not grow with the runs). ``run``, ``Result``,
+``run_chunks`` and ``Chunk`` are imported on first use, so that worker processes, which
+need only the engine, never load pandas.
 """
 
 from __future__ import annotations
@@ -14,8 +16,18 @@ from casim.scenario import Scenario, ScenarioError, load_scenario
 
 if TYPE_CHECKING:
     from casim.api import Result, run
+    from casim.stream import Chunk, run_chunks
 
-__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_scenario", "run"]
+__all__ = [
+    "Chunk",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "run",
+    "run_chunks",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -23,4 +35,8 @@ def __getattr__(name: str) -> Any:
         from casim import api
 
         return getattr(api, name)
+    if name in ("Chunk", "run_chunks"):
+        from casim import stream
+
+        return getattr(stream, name)
     raise AttributeError(f"module 'casim' has no attribute {name!r}")

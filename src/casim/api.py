@@ -185,6 +185,8 @@ def run(
     :class:`~casim.mechanisms.Mechanism` subclasses added to the built-in ones (see
     ``docs/ARCHITECTURE.md``). ``progress``, a text stream, gets a bar (a terminal) or a
     line at every tenth of the runs; a :class:`~casim.progress.Progress` is counted on.
+    For a large ensemble, :func:`casim.stream.run_chunks` yields the same tables a chunk of
+    runs at a time.
     """
     from casim.scenario.load import with_window
 

@@ -1,9 +1,8 @@
 """The streaming API: an ensemble run chunk by chunk, each chunk's tables as DataFrames.
 
 >>> import casim
->>> from casim.stream import run_chunks
 >>> scenario = casim.load_scenario("scenarios/history.toml")
->>> for chunk in run_chunks(scenario, seed=1, runs=1000, chunk_runs=100):  # doctest: +SKIP
+>>> for chunk in casim.run_chunks(scenario, seed=1, runs=1000):  # doctest: +SKIP
 ...     chunk.index.groupby("year")["index"].median()
 
 :func:`casim.api.run` holds every run of an ensemble; :func:`run_chunks` holds one chunk

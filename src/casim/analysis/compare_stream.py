@@ -153,9 +153,10 @@ def stream_comparison(
                 run_chunks(s, seed=seed, runs=runs, chunk_runs=chunk_runs, progress=bar)
                 for s in (base, other)
             ]
-            for b, o in zip(*chunks, strict=True):
-                sides[0].append(b)
-                sides[1].append(o)
+            for first in chunks[0]:  # one chunk's frames at a time: the base's, the other's
+                sides[0].append(first)
+                del first
+                sides[1].append(next(chunks[1]))
         finally:
             for side in sides:
                 side.close()
