@@ -66,3 +66,14 @@ def test_compare_rejects_a_bad_scenario_with_one_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "states.TKM.neutrality" in err[0]
     assert not out.exists()
+
+
+def test_compare_refuses_a_window_without_a_year_end_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "cmp"
+    window = ["--branch", "2016-01-01", "--until", "2016-06-30"]
+    assert main(["compare", str(HISTORY), str(HISTORY), *window, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--until: expected a date on or after 2016-12-31" in err[0]
+    assert not out.exists()

@@ -4,6 +4,7 @@ against each other."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from collections.abc import Sequence
@@ -195,6 +196,8 @@ def _write_scores(
 def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     pin, known, until = window(args)
     other = with_window(load_scenario(args.other), pin_until=pin, known_until=known, until=until)
+    base = load_scenario(args.base)
+    _check_a_year_end(args, other, base)
     from casim.analysis.compare_out import (
         COMPARE_FILES,
         summary_lines,
@@ -206,7 +209,7 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     check_replaceable(out, COMPARE_FILES, force=args.force)
     began = time.perf_counter()
     result, written = write_streamed_comparison(
-        load_scenario(args.base),
+        base,
         other,
         out,
         seed=args.seed,
@@ -225,3 +228,18 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     for path in written:
         print(f"  wrote {path}")
     return 0
+
+
+def _check_a_year_end(args: argparse.Namespace, other: Scenario, base: Scenario) -> None:
+    """Refuse a window that ends before the first year's end: compare reads its outcomes
+    at each year's end (both scenarios run to the other's end date)."""
+    from casim.scenario.window import resolved_window
+
+    _pin, _known, until = resolved_window(other)
+    first = dt.date(max(other.start.year, base.start.year), 12, 31)
+    if until < first:
+        where, key = ("<command line>", "--until") if args.until else (args.other, "run.until")
+        raise ScenarioError(
+            where, key, f"a date on or after {first} (outcomes are read at each year's end)",
+            str(until),
+        )  # fmt: skip
