@@ -5,7 +5,7 @@ Both scenarios run a chunk of runs at a time, run ``r`` of each from the same se
 sequence (``SeedSequence(seed).spawn(runs)[r]``, :mod:`casim.stream`). Each chunk's
 per-run outcome table (:func:`casim.model.outcomes.outcome_columns`) is appended to
 ``runs_base.csv`` or ``runs_other.csv``, and its values, as float64, to a scratch file;
-the paired differences are then read off the scratch files one year at a time
+the paired differences are then read off the scratch files one outcome and year at a time
 (:func:`casim.analysis.compare.difference_row` on the same values in the same order), so
 the files and the differences are byte for byte those of
 :func:`casim.analysis.compare.compare_scenarios` and
@@ -47,8 +47,9 @@ class StreamedComparison:
 
 class _Side:
     """The outcome table of one scenario, chunk by chunk: its CSV rows (every column it may
-    have) in one scratch file, its values, per chunk a block of year x run x column
-    float64, in another."""
+    have) in one scratch file, its values in another, per chunk a block of float64 laid
+    out year by year, column by column, run by run, so that one outcome's values in one
+    year are a contiguous run of each block."""
 
     def __init__(
         self, scenario: Scenario, documents: Sequence[str], pairs: Sequence[str], scratch: Path
@@ -79,7 +80,7 @@ class _Side:
         self.present |= present
         csv_rows(table, self.rows, header=False)
         values = table[self.names].to_numpy(dtype=np.float64)
-        block = values.reshape(chunk.runs, len(years), len(self.names)).transpose(1, 0, 2)
+        block = values.reshape(chunk.runs, len(years), len(self.names)).transpose(1, 2, 0)
         self.values.write(np.ascontiguousarray(block).tobytes())
         self.sizes.append(chunk.runs)
 
@@ -106,20 +107,18 @@ class _Side:
                     fields = line.rstrip("\n").split(",")
                     out.write(",".join(fields[i] for i in keep) + "\n")
 
-    def year_values(self, values: IO[bytes], year: int) -> np.ndarray:
-        """The values of every run in ``year``: one row per column of ``names``, one
-        float64 per run, in run order (each row contiguous)."""
+    def column(self, values: IO[bytes], year: int, at: int) -> np.ndarray:
+        """The values of the column ``names[at]`` in ``year``: one float64 per run, in run
+        order, contiguous."""
         assert self.years is not None
-        width = len(self.names)
-        at = self.years.index(year)
+        width, here = len(self.names), self.years.index(year)
         parts = []
-        offset = 0
+        offset = 0  # in values, where the chunk's block starts
         for size in self.sizes:
-            values.seek(8 * (offset + at * size * width))
-            data = values.read(8 * size * width)
-            parts.append(np.frombuffer(data, dtype=np.float64).reshape(size, width))
-            offset += len(self.years) * size * width
-        return np.concatenate(parts).T.copy()
+            values.seek(8 * (offset + (here * width + at) * size))
+            parts.append(np.frombuffer(values.read(8 * size), dtype=np.float64))
+            offset += len(self.years) * width * size
+        return np.concatenate(parts)
 
 
 def stream_comparison(
@@ -168,7 +167,8 @@ def stream_comparison(
 
 def _differences(base: _Side, other: _Side) -> pd.DataFrame:
     """The rows of :func:`casim.analysis.compare.paired_differences`: per year both sides
-    have, per outcome both tables have (in the base table's order)."""
+    have, per outcome both tables have (in the base table's order), one outcome's values
+    read at a time."""
     theirs = set(other.kept())
     names = [n for n in base.kept() if n in theirs]
     at_b = {n: i for i, n in enumerate(base.names)}
@@ -177,6 +177,7 @@ def _differences(base: _Side, other: _Side) -> pd.DataFrame:
     rows = []
     with base.values_path.open("rb") as vb, other.values_path.open("rb") as vo:
         for year in years:
-            b, o = base.year_values(vb, year), other.year_values(vo, year)
-            rows += [difference_row(n, year, b[at_b[n]], o[at_o[n]]) for n in names]
+            for n in names:
+                b, o = base.column(vb, year, at_b[n]), other.column(vo, year, at_o[n])
+                rows.append(difference_row(n, year, b, o))
     return pd.DataFrame(rows)
