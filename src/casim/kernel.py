@@ -11,6 +11,7 @@ which brings the world's clock up to ``now`` (the hook given at construction).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -26,6 +27,13 @@ Proc = Generator[simpy.Event, Any, None]
 _row = tuple.__new__  # EventRow from a tuple without NamedTuple.__new__'s argument parsing
 
 
+@functools.lru_cache(maxsize=8)
+def _iso_dates(first_ordinal: int, days: int) -> tuple[str, ...]:
+    """The ISO date of each day of a run (day 0 to ``days``), built once per window: a
+    pure table the log reads instead of formatting a date at every row."""
+    return tuple(dt.date.fromordinal(first_ordinal + d).isoformat() for d in range(days + 1))
+
+
 class Kernel:
     """Clock, log and delayed actions of one run.
 
@@ -36,8 +44,6 @@ class Kernel:
     __slots__ = (
         "_append",
         "_iso",
-        "_iso_day",
-        "_on_wake",
         "_run",
         "_seed",
         "_start_ordinal",
@@ -47,6 +53,7 @@ class Kernel:
         "pin_day",
         "record",
         "start",
+        "sync",
         "timeout",
         "until",
     )
@@ -71,9 +78,15 @@ class Kernel:
         self.record = record
         self._append = record.events.append
         self._run, self._seed = record.run, record.seed
-        self._on_wake = on_wake
-        self._iso_day = -1.0
-        self._iso = ""
+        env = self.env
+
+        def sync() -> None:
+            on_wake(env.now)
+
+        #: ``sync()``: bring the world's clock to now (called by every process that wakes;
+        #: a closure, not a method, as it runs at every step)
+        self.sync: Callable[[], None] = sync
+        self._iso = _iso_dates(self._start_ordinal, int(self.last_day) + 1)
 
     # ---------------------------------------------------------------- time
 
@@ -92,22 +105,15 @@ class Kernel:
         """A SimPy event on ``day`` (at once if that day has passed)."""
         return self.env.timeout(max(0.0, day - self.env.now))
 
-    def sync(self) -> None:
-        """Bring the world's clock to now (called by every process that wakes)."""
-        self._on_wake(self.env.now)
-
     # ---------------------------------------------------------------- log
 
     def log(
         self, kind: str, subject: str, obj: str = "", outcome: str = "", origin: str = "model"
     ) -> None:
         """Append one row to the event log, dated today."""
-        now = self.env.now
-        if now != self._iso_day:
-            self._iso_day = now
-            self._iso = self.today().isoformat()
+        iso = self._iso[int(self.env.now)]
         self._append(
-            _row(EventRow, (self._run, self._seed, self._iso, kind, subject, obj, outcome, origin))
+            _row(EventRow, (self._run, self._seed, iso, kind, subject, obj, outcome, origin))
         )
 
     # ---------------------------------------------------------------- actions

@@ -260,16 +260,17 @@ class Borders(Mechanism):
         recheck = self.scenario.parameters.borders.recheck_days
         timeout = self.kernel.timeout
         sync = self.sync
-        while not b.settled:
+        exponential = rng.exponential
+        while b.settled_day is None:  # the line is open
             sync()
             r = rate()
-            wait = rng.exponential(1.0 / r) if r > 0 else math.inf
+            wait = exponential(1.0 / r) if r > 0 else math.inf
             if wait > recheck:
                 yield timeout(recheck)
                 continue
             yield timeout(wait)
             sync()
-            if b.settled:
+            if b.settled_day is not None:
                 return
             act()
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from casim.kernel import Proc
 from casim.mechanisms.attendance import attend
-from casim.mechanisms.base import Handler, Mechanism
+from casim.mechanisms.base import Handler, Mechanism, Sim
 from casim.model import partners as pdec
 from casim.model.world import LEVEL_SCORE
 from casim.scenario.schema import BlocJoin, EventBase, PartnerSummit
@@ -36,6 +36,14 @@ class Partners(Mechanism):
     memberships."""
 
     name = "partners"
+
+    def __init__(self, sim: Sim) -> None:
+        super().__init__(sim)
+        partners = self.world.partners
+        # partner -> the partners that count it a rival (they answer its moves), in order
+        self._rivals: dict[str, list[str]] = {
+            pid: [rid for rid, r in partners.items() if pid in r.spec.rivals] for pid in partners
+        }
 
     def processes(self) -> Iterable[Proc]:
         for pid in self.scenario.partners:
@@ -127,7 +135,7 @@ class Partners(Mechanism):
             st.salience[self.scenario.parameters.partners.economy_dimension] = outcome.salience
             if kind in ("investment", "corridor"):
                 w.economic_offers_year += 1
-            w.changed()
+            w.pulls_changed(code)
         return accepted
 
     def _answer(self, pid: str, courted: list[str]) -> None:
@@ -136,9 +144,7 @@ class Partners(Mechanism):
         w = self.world
         if not courted:
             return
-        for rid, rival in w.partners.items():
-            if pid not in rival.spec.rivals:
-                continue
+        for rid in self._rivals[pid]:
             rng = self.streams(f"partners:response:{rid}")
             delay = rng.exponential(self.scenario.parameters.partners.response_days)
             if not pdec.responds(w, rid, rng):

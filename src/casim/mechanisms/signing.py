@@ -91,8 +91,8 @@ class Signing(Mechanism):
             return
         for doc in self.world.documents.values():
             if doc.open:
-                self._offer_reservations(doc, levels)
-                self._signing_round(doc, levels)
+                holding = self._offer_reservations(doc, levels)
+                self._signing_round(doc, levels, holding)
 
     def _held(self, doc: Document, code: str) -> obj.Objection | None:
         """The objection ``code`` still holds against ``doc`` (None once its driver moved)."""
@@ -107,15 +107,20 @@ class Signing(Mechanism):
         else:
             self.objections[doc.id, code] = held
 
-    def _offer_reservations(self, doc: Document, levels: dict[str, str]) -> None:
+    def _offer_reservations(
+        self, doc: Document, levels: dict[str, str]
+    ) -> dict[str, obj.Objection | None]:
         """The signatories may offer each present holdout whose objection is textual a
         reservation softening, for it alone, the wording it objects to (once per document,
-        holdout and objection: a second protocol on the same point is not negotiated)."""
+        holdout and objection: a second protocol on the same point is not negotiated).
+        Returns the objection each present state that has not signed holds after the
+        offers (the signing round reads them)."""
         w = self.world
+        holding: dict[str, obj.Objection | None] = {}
         for code in w.participants:
             if code in doc.signed or levels.get(code, "none") == "none":
                 continue
-            held = self._held(doc, code)
+            held = holding[code] = self._held(doc, code)
             if held is None or held.kind not in obj.TEXTUAL:
                 continue
             if (doc.id, code, held.kind) in self.offered:
@@ -126,15 +131,20 @@ class Signing(Mechanism):
                 granted = obj.reserved_wording(w, doc, code, held.kind)
                 doc.reservations[code] = {**doc.reservations.get(code, {}), **granted}
                 self.log("reservation_offered", code, doc.id, held.kind)
+                holding[code] = self._held(doc, code)  # the reservation moved its driver
+        return holding
 
-    def _signing_round(self, doc: Document, levels: dict[str, str]) -> None:
+    def _signing_round(
+        self, doc: Document, levels: dict[str, str], holding: dict[str, obj.Objection | None]
+    ) -> None:
+        """The present states that have not signed and hold no objection (``holding``, from
+        :meth:`_offer_reservations`) decide, most willing first; the others defer again."""
         w = self.world
         present = [
             c for c in w.participants if c not in doc.signed and levels.get(c, "none") != "none"
         ]
         if not present:
             return
-        holding = {c: self._held(doc, c) for c in present}
         candidates = [c for c in present if holding[c] is None]
         base = {c: dec.sign_base(w, c, doc, levels[c]) for c in candidates}
         peer = self.scenario.parameters.signature.peer

@@ -63,18 +63,16 @@ class Trust(Mechanism):
         p = self.scenario.parameters.trust
         _bring_up_to_date(w, code, 0.0)
         st.experience = tr.inherited(st.experience, p)
-        w.disposition_changed()
+        w.disposition_changed(code)
 
     def experience(self, deltas: dict[str, float]) -> None:
         """Each state in ``deltas`` gains (or loses) that much experience today."""
         w = self.world
-        touched = False
-        for code, delta in deltas.items():
-            if code in w.states:
-                _bring_up_to_date(w, code, delta)
-                touched = True
+        touched = [code for code in deltas if code in w.states]
+        for code in touched:
+            _bring_up_to_date(w, code, deltas[code])
         if touched:
-            w.disposition_changed()
+            w.disposition_changed(*touched)
 
     # ---------------------------------------------------------------- decay
 

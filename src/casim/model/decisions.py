@@ -317,6 +317,8 @@ def incident_rate(world: World, pair: str) -> float:
     """Incidents per day: rate * (1 - progress) * exp(rate_factor * tension) * S / 365,
     with S the seasonal factor of water and energy on lines with shared intakes."""
     b = world.borders[pair]
+    if b.incident_rate == 0.0 or b.progress == 1.0:
+        return 0.0  # the same zero the product below gives, without reading the rest
     k = world.scenario.parameters.borders.rate_factor
     season = water.seasonal_factor(world, pair)
     return b.incident_rate * (1.0 - b.progress) * math.exp(k * world.tension(pair)) * season / 365.0

@@ -23,12 +23,20 @@ def seasonal_factor(world: World, pair: str) -> float:
     """Factor on a line's incident rate in the current month:
     1 + w (irrigation [month in irrigation_months] + energy [month in energy_months] [U]),
     with w the line's ``shared_water`` and U whether a side is upstream (its winter
-    energy deficit is what the downstream side is asked to cover)."""
+    energy deficit is what the downstream side is asked to cover). The twelve factors
+    depend on the line and the parameters only: they are computed once per run."""
+    b = world.borders[pair]
+    table = b.season
+    if table is None:
+        table = b.season = tuple(_seasonal(world, pair, m) for m in range(1, 13))
+    return table[world.month() - 1]
+
+
+def _seasonal(world: World, pair: str, month: int) -> float:
     b = world.borders[pair]
     if b.shared_water <= 0.0:
         return 1.0
     p = world.scenario.parameters.water
-    month = world.month()
     x = 0.0
     if month in p.irrigation_months:
         x += p.irrigation

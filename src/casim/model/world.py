@@ -4,12 +4,14 @@ documents, blocs, the format's meetings and the active shocks.
 This module holds data and the derived views that decisions read (effective disposition
 with experience and shocks applied, pull with blocs, tension with decay). It never imports
 simpy and never draws random numbers; the engine mutates it, decisions only read it. The
-views of disposition, pull and active shock effects are cached until a shock starts or
-ends, and external support for the current day: the clock moves only through
-:meth:`World.advance`, whoever changes a stance, a membership or the shocks calls
-:meth:`World.changed`, whoever changes an experience offset calls
+views of disposition, pull, capacity, standing and active shock effects are cached until a
+shock starts or ends, and external support for the current day: the clock moves only
+through :meth:`World.advance`, whoever changes a stance, a membership or the shocks calls
+:meth:`World.changed`, whoever changes one state's base pulls or disposition (an accepted
+offer) calls :meth:`World.pulls_changed`, whoever changes an experience offset calls
 :meth:`World.disposition_changed`, and whoever changes a partner's activity calls
-:meth:`World.activity_changed`.
+:meth:`World.activity_changed`. A cached view is the value the uncached one would give:
+the caching changes no output.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ class Border:
     demarcated_day: float | None = None
     pace: float = 1.0  # this year's multiple of the pace of talks (:func:`pace_factor`)
     pace_year: int | None = None  # the year ``pace`` was drawn for
+    season: tuple[float, ...] | None = None  # seasonal factor by month (model/water.py)
 
     @property
     def settled(self) -> bool:
@@ -158,11 +161,18 @@ class World:
     _t_half: float = 1.0  # tension half-life in days, set from the parameters
     _next_start: float = math.inf  # next day a shock starts (see _shock_bounds)
     _next_end: float = math.inf  # last day of the active shock that ends first
-    _pull_cache: dict[tuple[str, str], float] = field(default_factory=dict)
+    _pull_cache: dict[str, dict[str, float]] = field(default_factory=dict)  # code -> partner
     _support_cache: dict[tuple[str, float], float] = field(default_factory=dict)
     _disposition_cache: dict[str, float] = field(default_factory=dict)
     _partner_cache: list[tuple[str, str | None, float, float]] | None = None
     _arbitration_cache: dict[tuple[str, str], float] = field(default_factory=dict)
+    _standing_cache: dict[tuple[str, str], float] = field(default_factory=dict)
+    _weights_cache: dict[tuple[str, float], tuple[tuple[int, float], ...]] = field(
+        default_factory=dict
+    )
+    _capacity_cache: dict[str, float] = field(default_factory=dict)
+    _month_day: float = -1.0  # the day ``_month`` was computed for
+    _month: int = 0
 
     def __post_init__(self) -> None:
         self._t_half = self.scenario.parameters.borders.tension_half_life_days
@@ -254,10 +264,23 @@ class World:
         self._partner_cache = None
         self._arbitration_cache.clear()
 
-    def disposition_changed(self) -> None:
-        """Mark a state's experience offset as changed (drops the cached dispositions only:
-        no other view reads them)."""
-        self._disposition_cache.clear()
+    def pulls_changed(self, code: str) -> None:
+        """Mark one state's base pulls or disposition as changed (an accepted offer):
+        drops that state's cached pulls, disposition and external support; no other view
+        reads them."""
+        self._pull_cache.pop(code, None)
+        self._disposition_cache.pop(code, None)
+        for cache in (self._support_cache, self._weights_cache):
+            for key in [key for key in cache if key[0] == code]:
+                del cache[key]
+
+    def disposition_changed(self, *codes: str) -> None:
+        """Mark these states' experience offsets (every state's, with none named) as
+        changed: drops their cached dispositions only (no other view reads them)."""
+        if not codes:
+            self._disposition_cache.clear()
+        for code in codes:
+            self._disposition_cache.pop(code, None)
 
     def activity_changed(self) -> None:
         """Mark a partner's activity as changed (drops the cached external support only)."""
@@ -267,6 +290,9 @@ class World:
     def _drop_stances(self) -> None:
         self._pull_cache.clear()
         self._disposition_cache.clear()
+        self._standing_cache.clear()
+        self._capacity_cache.clear()
+        self._weights_cache.clear()
         self._effects_cache = None
 
     # ------------------------------------------------------------------ effects
@@ -312,9 +338,12 @@ class World:
         return _clip(base)
 
     def pull(self, code: str, partner: str) -> float:
-        cached = self._pull_cache.get((code, partner))
+        mine = self._pull_cache.get(code)
+        if mine is None:
+            mine = self._pull_cache[code] = {}
+        cached = mine.get(partner)
         if cached is None:
-            cached = self._pull_cache[code, partner] = self._pull(code, partner)
+            cached = mine[partner] = self._pull(code, partner)
         return cached
 
     def _pull(self, code: str, partner: str) -> float:
@@ -346,6 +375,12 @@ class World:
 
     def capacity(self, partner: str) -> float:
         """A partner's capacity today: its spec's plus active shock deltas, in [0, 1]."""
+        cached = self._capacity_cache.get(partner)
+        if cached is None:
+            cached = self._capacity_cache[partner] = self._capacity(partner)
+        return cached
+
+    def _capacity(self, partner: str) -> float:
         value = self.partners[partner].spec.capacity
         for e in self._effects("capacity"):
             if e.partner == partner:
@@ -362,7 +397,13 @@ class World:
 
     def standing(self, code: str, partner: str) -> float:
         """The weight a state gives a partner beyond its pull: capacity x credibility."""
-        return self.capacity(partner) * self.credibility(code, partner)
+        key = (code, partner)
+        cached = self._standing_cache.get(key)
+        if cached is None:
+            cached = self._standing_cache[key] = self.capacity(partner) * self.credibility(
+                code, partner
+            )
+        return cached
 
     def guard(self, code: str, partner: str) -> float:
         """How far a partner guards a state's membership of its blocs against rival
@@ -390,16 +431,31 @@ class World:
         return cached
 
     def _external_support(self, code: str, clause: float) -> float:
+        terms = self._partner_terms()
         total = 0.0
-        for pid, bloc, support, activity in self._partner_terms():
-            if bloc is not None and self.memberships[bloc].get(code, 0.0) == 0.0:
-                continue
-            pull = self.pull(code, pid)
-            if pull:
-                stance = support - clause * self.guard(code, pid) if clause else support
-                stance = max(-1.0, min(1.0, stance))
-                total += pull * self.standing(code, pid) * stance * activity
+        for i, weight in self._support_weights(code, clause):
+            total += weight * terms[i][3]
         return max(-1.0, min(1.0, total))
+
+    def _support_weights(self, code: str, clause: float) -> tuple[tuple[int, float], ...]:
+        """Per partner that counts for the state (by its index in :meth:`_partner_terms`):
+        ``pull_ip x standing_ip x stance_pi``, the part of its term that does not change
+        from day to day (its activity does). Cached until stances, memberships, the
+        shocks or the state's pulls change."""
+        key = (code, clause)
+        weights = self._weights_cache.get(key)
+        if weights is None:
+            found = []
+            for i, (pid, bloc, support, _) in enumerate(self._partner_terms()):
+                if bloc is not None and self.memberships[bloc].get(code, 0.0) == 0.0:
+                    continue
+                pull = self.pull(code, pid)
+                if pull:
+                    stance = support - clause * self.guard(code, pid) if clause else support
+                    stance = max(-1.0, min(1.0, stance))
+                    found.append((i, pull * self.standing(code, pid) * stance))
+            weights = self._weights_cache[key] = tuple(found)
+        return weights
 
     def _partner_terms(self) -> list[tuple[str, str | None, float, float]]:
         """Per partner today: (id, bloc it favours, regional support, 1 + boost x activity)."""
@@ -435,7 +491,8 @@ class World:
     def tension(self, pair: str) -> float:
         """Tension on a border today, with decay since the last update applied."""
         b = self.borders[pair]
-        return b.baseline + decayed(b.tension - b.baseline, self._day - b.updated, self._t_half)
+        since = self._day - b.updated  # decayed(), inlined: this is the hottest view
+        return b.baseline + (b.tension - b.baseline) * math.pow(0.5, since / self._t_half)
 
     def set_tension(self, pair: str, value: float) -> None:
         b = self.borders[pair]
@@ -458,7 +515,10 @@ class World:
 
     def month(self) -> int:
         """The calendar month of the current day (1-12)."""
-        return (self.scenario.start + dt.timedelta(days=int(self._day))).month
+        if self._month_day != self._day:
+            self._month_day = self._day
+            self._month = (self.scenario.start + dt.timedelta(days=int(self._day))).month
+        return self._month
 
     def urgency(self, pair: str) -> float:
         b = self.borders[pair]
