@@ -163,6 +163,14 @@ if __name__ == "__main__":
 BARE_RUNS = 10_000  # the shipped Monte Carlo's runs, and the bare runs it is compared with
 
 
+def _script(folder: Path, name: str, text: str) -> Path:
+    """The script ``name`` in the benchmark's folder, written on first use."""
+    path = folder / name
+    if not path.exists():
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
 def _timed(cmd: list[str]) -> float:
     began = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -173,8 +181,7 @@ def sweep_ratio(folder: Path) -> tuple[float, float, float]:
     """(casim seconds, bare seconds, ratio): ``casim sweep`` of the shipped Monte Carlo
     (10,000 runs, --jobs 2) and 10,000 bare SimPy runs of 1,000 timeouts on 2 processes,
     timed back to back."""
-    script = folder / "bare.py"
-    script.write_text(_BARE, encoding="utf-8")
+    script = _script(folder, "bare.py", _BARE)
     out = folder / "ratio_sweep"
     shutil.rmtree(out, ignore_errors=True)
     casim_s = _timed(
@@ -200,8 +207,7 @@ def bare_instructions_per_run(folder: Path, runs: int = 60) -> float | None:
     """CPU instructions per bare SimPy run of 1,000 timeouts (callgrind, one process)."""
     if shutil.which("valgrind") is None:
         return None
-    script = folder / "bare.py"
-    script.write_text(_BARE, encoding="utf-8")
+    script = _script(folder, "bare.py", _BARE)
     one, many = (_callgrind([str(script), str(n), "1"]) for n in (1, 1 + runs))
     return (many - one) / runs
 
@@ -221,8 +227,7 @@ def instructions_per_run(folder: Path, runs: int = 60) -> float | None:
     """CPU instructions per run (callgrind), from the difference of 1 and 1 + runs runs."""
     if shutil.which("valgrind") is None:
         return None
-    script = folder / "loop.py"
-    script.write_text(_LOOP, encoding="utf-8")
+    script = _script(folder, "loop.py", _LOOP)
     one, many = (_callgrind([str(script), str(MONTE_CARLO), str(n)]) for n in (1, 1 + runs))
     return (many - one) / runs
 
