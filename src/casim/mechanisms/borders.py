@@ -261,7 +261,7 @@ class Borders(Mechanism):
         timeout = self.kernel.timeout
         sync = self.sync
         exponential = rng.exponential
-        while b.settled_day is None:  # the line is open
+        while not b.settled:  # another process may settle the line while this one waits
             sync()
             r = rate()
             wait = exponential(1.0 / r) if r > 0 else math.inf
@@ -270,7 +270,7 @@ class Borders(Mechanism):
                 continue
             yield timeout(wait)
             sync()
-            if b.settled_day is not None:
+            if b.settled:
                 return
             act()
 
