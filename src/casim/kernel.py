@@ -44,6 +44,7 @@ class Kernel:
     __slots__ = (
         "_append",
         "_iso",
+        "_on_wake",
         "_run",
         "_seed",
         "_start_ordinal",
@@ -53,7 +54,6 @@ class Kernel:
         "pin_day",
         "record",
         "start",
-        "sync",
         "timeout",
         "until",
     )
@@ -78,14 +78,7 @@ class Kernel:
         self.record = record
         self._append = record.events.append
         self._run, self._seed = record.run, record.seed
-        env = self.env
-
-        def sync() -> None:
-            on_wake(env.now)
-
-        #: ``sync()``: bring the world's clock to now (called by every process that wakes;
-        #: a closure, not a method, as it runs at every step)
-        self.sync: Callable[[], None] = sync
+        self._on_wake = on_wake
         self._iso = _iso_dates(self._start_ordinal, int(self.last_day) + 1)
 
     # ---------------------------------------------------------------- time
@@ -104,6 +97,10 @@ class Kernel:
     def wait_until(self, day: float) -> simpy.Event:
         """A SimPy event on ``day`` (at once if that day has passed)."""
         return self.env.timeout(max(0.0, day - self.env.now))
+
+    def sync(self) -> None:
+        """Bring the world's clock to now (called by every process that wakes)."""
+        self._on_wake(self.env.now)
 
     # ---------------------------------------------------------------- log
 

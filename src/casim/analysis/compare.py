@@ -43,6 +43,7 @@ __all__ = [
     "difference_row",
     "outcome_table",
     "paired_differences",
+    "shared",
 ]
 
 _Z90 = 1.6448536269514722  # two-sided 90% normal quantile
@@ -123,8 +124,7 @@ def compare(base: Result, other: Result) -> Comparison:
     """Outcomes of both results (same seed and runs) and their paired differences."""
     if base.seed != other.seed or base.runs != other.runs:
         raise ValueError("compare: both results need the same seed and number of runs")
-    docs = [d for d in base.scenario.documents if d in other.scenario.documents]
-    pairs = [p for p in base.scenario.borders if p in other.scenario.borders]
+    docs, pairs = shared(base.scenario, other.scenario)
     b = outcome_table(base, docs, pairs)
     o = outcome_table(other, docs, pairs)
     return Comparison(b, o, paired_differences(b, o), base.scenario, other.scenario)
@@ -141,6 +141,14 @@ def compare_scenarios(
         first = run(base, seed=seed, runs=runs, progress=bar)
         second = run(other, seed=seed, runs=runs, progress=bar)
     return compare(first, second)
+
+
+def shared(base: Scenario, other: Scenario) -> tuple[list[str], list[str]]:
+    """The documents and the border pairs both scenarios define, in the base's order: the
+    ones whose outcomes are compared."""
+    documents = [d for d in base.documents if d in other.documents]
+    pairs = [p for p in base.borders if p in other.borders]
+    return documents, pairs
 
 
 def aligned(base: Scenario, other: Scenario) -> Scenario:

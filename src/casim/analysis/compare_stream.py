@@ -24,7 +24,7 @@ from typing import IO, TextIO
 import numpy as np
 import pandas as pd
 
-from casim.analysis.compare import aligned, difference_row
+from casim.analysis.compare import aligned, difference_row, shared
 from casim.model.outcomes import outcome_columns
 from casim.model.run_measures import outcome_names
 from casim.present.output import csv_rows
@@ -137,8 +137,7 @@ def stream_comparison(
     :func:`casim.analysis.compare.compare_scenarios`. ``progress`` gets one bar (or plain
     lines) over the runs of both."""
     base = aligned(base, other)
-    documents = [d for d in base.documents if d in other.documents]
-    pairs = [p for p in base.borders if p in other.borders]
+    documents, pairs = shared(base, other)
     with (
         tempfile.TemporaryDirectory(prefix=".compare.", dir=where) as scratch,
         Progress(2 * runs, 0, progress, label="compare") as bar,

@@ -491,8 +491,7 @@ class World:
     def tension(self, pair: str) -> float:
         """Tension on a border today, with decay since the last update applied."""
         b = self.borders[pair]
-        since = self._day - b.updated  # decayed(), inlined: this is the hottest view
-        return b.baseline + (b.tension - b.baseline) * math.pow(0.5, since / self._t_half)
+        return b.baseline + decayed(b.tension - b.baseline, self._day - b.updated, self._t_half)
 
     def set_tension(self, pair: str, value: float) -> None:
         b = self.borders[pair]

@@ -143,7 +143,7 @@ def write_stream(
         began = time.perf_counter()
         streams = [(tmp / name).open("w", encoding="utf-8", newline="") for name in TABLES]
         index: list[pd.DataFrame] = []
-        signed: list[pd.DataFrame] = []  # one table whose size does not grow with the runs
+        signed: pd.DataFrame | None = None  # its size does not grow with the runs
         runs = events = 0
         scenario: Scenario | None = None
         try:
@@ -154,13 +154,14 @@ def write_stream(
                 for stream, frame in zip(streams, tables, strict=True):
                     csv_rows(frame, stream, header=header)
                 index.append(chunk.index[_KEPT_INDEX])
-                signed = [add_signatures([*signed, signatures(chunk.events)])]
+                mine = signatures(chunk.events)
+                signed = mine if signed is None else add_signatures([signed, mine])
                 runs += chunk.runs
                 events += len(chunk.events)
         finally:
             for stream in streams:
                 stream.close()
-        if scenario is None:
+        if scenario is None or signed is None:
             raise ValueError("write_stream: no chunk of runs to write")
         seconds = time.perf_counter() - began
         whole = pd.concat(index, ignore_index=True)
@@ -173,7 +174,7 @@ def write_stream(
             runs=runs,
             events=events,
             index=whole,
-            signatures=signed[0],
+            signatures=signed,
             seconds=seconds,
         )
 
