@@ -170,9 +170,10 @@ def test_plot_draws_the_measures(tmp_path: Path, history_path: Path) -> None:
         len([ln for ln in pairs.get_lines() if ln.get_label() and "-" in ln.get_label()]) == lines
     )
     treaties = draw(data, "treaties", run=0, year=2022)
+    events = pd.read_csv(out / "events.csv")
     assert (
         len(treaties.get_yticklabels())
-        == data.events.query("kind == 'document_opened'")["object"].nunique()
+        == events.query("kind == 'document_opened'")["object"].nunique()
     )
     borders = draw(data, "borders", run=0, year=2022)
     assert [t.get_text() for t in borders.get_yticklabels()] == list(history_lines(data.manifest))

@@ -52,15 +52,16 @@ def add_report(sub: Subparsers) -> None:
 
 
 def _plot(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from casim.present.plot_run import plot_result_dir, read_result_dir
+    from casim.present.plot_run import plot_result_dir
+    from casim.present.run_dir import check_result_dir
 
-    kinds = args.kind or list(read_result_dir(args.result_dir).kinds)
+    check_result_dir(args.result_dir)
     formats = ["png", "svg"] if args.format == "both" else [args.format]
     out = check_out_dir(args.out or args.result_dir / "plots")
     for path in plot_result_dir(
         args.result_dir,
         out,
-        kinds=kinds,
+        kinds=args.kind,
         formats=formats,
         run=args.run,
         year=args.year,

@@ -17,8 +17,9 @@ from matplotlib.axes import Axes
 
 from casim._version import __version__
 from casim.files import write_text_atomic
-from casim.present.plot_run import RunDir, draw, read_result_dir
+from casim.present.plot_run import draw
 from casim.present.plotting import save
+from casim.present.run_dir import CHUNK_ROWS, EventTally, RunDir, read_result_dir
 
 __all__ = ["write_report"]
 
@@ -44,14 +45,15 @@ def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, float_format=lambda x: f"{x:.3f}", border=0)
 
 
-def write_report(result_dir: Path) -> Path:
-    """Write ``result_dir/report.html`` and return its path."""
+def write_report(result_dir: Path, *, chunk_rows: int = CHUNK_ROWS) -> Path:
+    """Write ``result_dir/report.html`` and return its path; the tables are read
+    ``chunk_rows`` rows at a time."""
     result_dir = Path(result_dir)
-    data = read_result_dir(result_dir)
+    data = read_result_dir(result_dir, chunk_rows=chunk_rows)
     runs = int(data.index["run"].nunique())
     summary = _index_summary(data.index, data.weights)
-    counts = _event_counts(data.events)
-    signers = _signers(data.events, runs)
+    counts = _event_counts(data.tally)
+    signers = _signers(data.tally, runs)
     figures = _figures(data)
     parts = [
         *_page_head(data, runs),
@@ -81,27 +83,32 @@ def _index_summary(index: pd.DataFrame, weights: dict[str, float]) -> pd.DataFra
     )
 
 
-def _event_counts(events: pd.DataFrame) -> pd.DataFrame:
+def _event_counts(tally: EventTally) -> pd.DataFrame:
     """Events per kind (rows) and origin (columns), over all runs."""
-    counts = (
-        events.groupby(["kind", "origin"]).size().unstack(fill_value=0).reset_index()
-        if len(events)
-        else pd.DataFrame()
+    if not tally.kinds:
+        return pd.DataFrame()
+    keys = sorted(tally.kinds)
+    sizes = pd.Series(
+        [tally.kinds[k] for k in keys],
+        index=pd.MultiIndex.from_tuples(keys, names=["kind", "origin"]),
+        dtype="int64",
     )
+    counts = sizes.unstack(fill_value=0).reset_index()
     counts.columns.name = None
     return counts
 
 
-def _signers(events: pd.DataFrame, runs: int) -> pd.DataFrame:
+def _signers(tally: EventTally, runs: int) -> pd.DataFrame:
     """Per document and state: the runs in which it signed, their share and the first
     year of signature."""
-    signed = events[events["kind"] == "treaty_signed"]
-    signers = (
-        signed.assign(year=signed["date"].astype(str).str[:4])
-        .groupby(["object", "subject"])["year"]
-        .agg(runs="count", first="min")
-        .reset_index()
-        .rename(columns={"object": "document", "subject": "state"})
+    keys = sorted(tally.signed)
+    signers = pd.DataFrame(
+        {
+            "document": [doc for doc, _ in keys],
+            "state": [state for _, state in keys],
+            "runs": pd.Series([tally.signed[k] for k in keys], dtype="int64"),
+            "first": pd.Series([tally.first[k] for k in keys], dtype="str"),
+        }
     )
     signers["share of runs"] = signers["runs"] / runs
     return signers
@@ -111,7 +118,7 @@ def _figures(data: RunDir) -> list[tuple[str, Axes]]:
     """Each figure of the directory's kinds (``RunDir.kinds``) under its heading: the
     timeline of the first run, the relations at the end of the default year."""
     last = data.default_year
-    first_run = int(data.events["run"].min())
+    first_run = data.first_run
     headings = {
         "fan": "Integration index",
         "components": "Components of the index",
