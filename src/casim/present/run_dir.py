@@ -305,7 +305,9 @@ def read_result_dir(
             first = int(block["run"].iloc[0])
             run = first if run is None else run
         last = int(block["run"].iloc[-1])
-        timeline.append(block[block["run"] == run])
+        rows = block[block["run"] == run]
+        if len(rows) or not timeline:  # the first block's, for the columns, if none
+            timeline.append(rows)
         treaties.add(block)
         borders.add(block)
         tally.add(block)
