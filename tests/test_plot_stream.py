@@ -5,6 +5,7 @@ refused in one line."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -149,6 +150,8 @@ def _damage(run_dir: Path, tmp_path: Path, name: str, row: str) -> Path:
         ("index.csv", "4.5,4,2027,False,0,0,0,0,0,0,0\n", "run: expected whole numbers"),
         ("events.csv", "1,4,2027-12-01,summit_held,KAZ,,,model\n", "run 1 after run 4"),
         ("dyads.csv", "4,4,2027,KAZ,KGZ,1," + "9" * 20_000 + ",0,0,0,0\n", "lines of at most"),
+        ("events.csv", "4,4,2027-13-45,summit_held,KAZ,,,model\n", "expected dates YYYY-MM-DD"),
+        ("events.csv", "4,4,2027-12-01,summit_attended,,,,model\n", "subject: expected a state"),
     ],
 )
 def test_a_fault_late_in_a_table_is_refused_in_one_line(
@@ -183,3 +186,19 @@ def test_plot_writes_the_figures_of_blocks(run_dir: Path, tmp_path: Path) -> Non
     parts = plot_result_dir(run_dir, tmp_path / "b", formats=["svg"], chunk_rows=SMALL_CHUNKS[0])
     assert [p.name for p in parts] == [p.name for p in whole]
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(whole, parts, strict=True))
+
+
+def test_a_manifest_whose_lines_have_no_numeric_progress_is_refused(
+    run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "r"
+    shutil.copytree(run_dir, copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    line = next(iter(manifest["scenario"]["borders"]))
+    manifest["scenario"]["borders"][line]["progress"] = "x"
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    # refused even when the figure asked for does not draw the lines
+    assert main(["plot", str(copy), "--kind", "fan", "--out", str(tmp_path / "figs")]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "manifest.json: scenario: expected the manifest" in lines[0]
+    assert not (tmp_path / "figs").exists()

@@ -2,9 +2,10 @@
 per line (``casim plot`` kinds ``pairs``, ``treaties`` and ``borders``).
 
 Each figure takes its table (``dyads`` or ``events``) or what it draws of it, added up a
-block of whole runs at a time (:class:`PairMeans`, :class:`TreatyCounts`,
-:class:`BorderStages`): ``casim plot`` reads a run directory's tables that way, so that its
-memory does not grow with the runs. A table is the same figure either way."""
+block of whole runs at a time (:class:`PairMeans` keeps the pairs' rows it draws, a few
+numbers per run, year and pair; :class:`TreatyCounts` and :class:`BorderStages` keep
+counts): ``casim plot`` reads a run directory's tables that way, so that its memory grows
+with the runs only by those rows. A table is the same figure either way."""
 
 from __future__ import annotations
 

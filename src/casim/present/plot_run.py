@@ -2,7 +2,8 @@
 its ``events.csv``, ``panel.csv``, ``index.csv``, ``dyads.csv`` (for the ``pairs`` kind) and
 ``manifest.json`` (which holds the resolved scenario: index weights, the lines' starting
 progress and the branch date). The tables are read a block of whole runs at a time
-(:mod:`casim.present.run_dir`), so that memory does not grow with the runs."""
+(:mod:`casim.present.run_dir`), keeping only what the figures draw: memory grows with the
+runs only by the index and a few numbers per run, state and year, not with the tables."""
 
 from __future__ import annotations
 

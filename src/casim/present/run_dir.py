@@ -156,6 +156,8 @@ def _check_chunk(path: Path, chunk: pd.DataFrame, first: bool) -> None:
         missing = [c for c in _COLUMNS[path.name] if c not in chunk.columns]
         if missing:
             raise ScenarioError(path, "header", "a table written by casim run", f"no {missing[0]}")
+    if chunk.empty:
+        return
     for col in ("run", "year"):
         if col in chunk.columns and not pd.api.types.is_integer_dtype(chunk[col]):
             raise ScenarioError(path, col, "whole numbers", "other values")
@@ -256,6 +258,17 @@ class RunDir:
         return _default_year(self.pin, self.years)
 
 
+def _check_events(path: Path, events: pd.DataFrame) -> None:
+    """Refuse events whose date is not a date (YYYY-MM-DD) or whose subject is empty: the
+    timeline and the border stages read both."""
+    dates = pd.to_datetime(events["date"], format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        bad = events["date"][dates.isna()].iloc[0]
+        raise ScenarioError(path, "date", "dates YYYY-MM-DD", repr(bad))
+    if events["subject"].isna().any():
+        raise ScenarioError(path, "subject", "a state, a pair or ALL", "an empty field")
+
+
 def _start_progress(manifest: dict[str, Any]) -> dict[str, float]:
     lines = manifest["scenario"].get("borders", {})
     return {pair: float(line.get("progress", 0.0)) for pair, line in lines.items()}
@@ -300,6 +313,7 @@ def read_result_dir(
     first = last = -1
     dtype = {"object": str, "outcome": str}
     for block in table_blocks(result_dir / "events.csv", dtype=dtype, chunk_rows=chunk_rows):
+        _check_events(result_dir / "events.csv", block)
         block = block.assign(object=block["object"].fillna(""))
         if first < 0:
             first = int(block["run"].iloc[0])
@@ -348,6 +362,12 @@ def _manifest(path: Path) -> dict[str, Any]:
             dt.date.fromisoformat(manifest["window"]["known_until"])
             table = manifest["scenario"]["parameters"]["index"]
             ok = all(isinstance(v, float | int) for k, v in table.items() if k != "sources")
+            lines = manifest["scenario"].get("borders", {})
+            ok = ok and isinstance(lines, dict)
+            ok = ok and all(
+                isinstance(line, dict) and isinstance(line.get("progress", 0.0), float | int)
+                for line in lines.values()
+            )
     except (KeyError, TypeError, ValueError, AttributeError):
         ok = False
     if not ok:
