@@ -157,8 +157,8 @@ def plot_treaties(
     ax = ax if ax is not None else new_axes(8.0, 7.0)
     data = events if isinstance(events, TreatyCounts) else TreatyCounts.of(events)
     runs = data.runs
-    opened = pd.DataFrame({"object": list(data.opened), "date": list(data.opened.values())})
-    first = opened.groupby("object")["date"].min().sort_values()
+    # the first openings, already the earliest per document: ordered by date, ties by name
+    first = pd.Series(data.opened).sort_index().sort_values()
     docs = list(first.index)
     states = sorted(data.states)
     counts = data.signed
@@ -210,6 +210,15 @@ class BorderStages:
             level = int(_STAGE_LEVEL["demarcated"]) * done.sum(axis=0) + delimited.sum(axis=0)
             self._levels[pair] += level.astype(np.int64)
 
+    @classmethod
+    def of(
+        cls, events: pd.DataFrame, start_progress: dict[str, float], years: Sequence[int]
+    ) -> BorderStages:
+        """The stages of a whole event log."""
+        stages = cls(start_progress, years)
+        stages.add(events)
+        return stages
+
     def table(self) -> pd.DataFrame:
         """Mean stage level per line (rows) and year (columns) over the runs."""
         runs = max(1, self.runs)
@@ -233,9 +242,7 @@ def border_stage_table(
 ) -> pd.DataFrame:
     """Mean stage level (0 open, 1 delimited, 2 demarcated) per line (rows) and year
     (columns) over runs; a line that starts with progress 1 is delimited from the start."""
-    stages = BorderStages(start_progress, years)
-    stages.add(events)
-    return stages.table()
+    return BorderStages.of(events, start_progress, years).table()
 
 
 def plot_border_stages(
@@ -252,11 +259,10 @@ def plot_border_stages(
     ax = ax if ax is not None else new_axes(10.0, 4.5)
     if isinstance(events, BorderStages):
         stages = events
+    elif start_progress is None or years is None:
+        raise TypeError("plot_border_stages: an event log needs start_progress and years")
     else:
-        if start_progress is None or years is None:
-            raise TypeError("plot_border_stages: an event log needs start_progress and years")
-        stages = BorderStages(start_progress, years)
-        stages.add(events)
+        stages = BorderStages.of(events, start_progress, years)
     table, years = stages.table(), stages.years
     image = ax.imshow(table.to_numpy(dtype=float), vmin=0, vmax=2, cmap="Blues", aspect="auto")
     ax.set_yticks(range(len(table.index)), list(table.index))
